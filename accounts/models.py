@@ -1,0 +1,174 @@
+"""Login accounts and the seed's user module: students, parents and their links."""
+
+import secrets
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Now
+from django.utils import timezone
+
+
+def new_public_id() -> str:
+    return secrets.token_hex(16)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A login account, identified by e-mail. One account is a student, a parent, or staff."""
+
+    email = models.EmailField("e-mail", max_length=255, unique=True)
+    # students.user_id and parents.user_id reference this, so a profile can
+    # never point at a missing account (the seed's VARCHAR(255) user_id).
+    public_id = models.CharField(max_length=255, unique=True, default=new_public_id, editable=False)
+    is_staff = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+
+    class Meta:
+        verbose_name = "account"
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def role(self) -> str:
+        """'student', 'parent', 'staff' or '' for an account with no profile."""
+        if hasattr(self, "student"):
+            return "student"
+        if hasattr(self, "parent"):
+            return "parent"
+        if self.is_staff:
+            return "staff"
+        return ""
+
+
+class Student(models.Model):
+    # bigint ids: a platform of many children outgrows SERIAL's 2^31 rows.
+    id = models.BigAutoField(primary_key=True)
+    user = models.OneToOneField(
+        User, to_field="public_id", db_column="user_id", on_delete=models.DB_CASCADE, related_name="student"
+    )
+    email = models.EmailField(max_length=255, unique=True)
+    name = models.CharField(max_length=255)
+    grade_level = models.IntegerField(null=True, blank=True)
+    total_xp = models.IntegerField(null=True, db_default=0, editable=False)
+    current_streak = models.IntegerField(null=True, db_default=0, editable=False)
+    best_streak = models.IntegerField(null=True, db_default=0, editable=False)
+    # timestamptz (USE_TZ=True): instants, not wall-clock readings.
+    created_at = models.DateTimeField(null=True, db_default=Now(), editable=False)
+    updated_at = models.DateTimeField(null=True, db_default=Now(), editable=False)
+    # Extra, nullable: the child's IANA time zone, so their day is their own (NULL: TIME_ZONE).
+    time_zone = models.CharField(max_length=64, null=True, blank=True)
+    # Extra, nullable: the last day (in the child's zone) with an answer; the streak rule needs it.
+    last_active_on = models.DateField(null=True, blank=True, editable=False)
+
+    class Meta:
+        db_table = "students"
+        constraints = [
+            # Non-negative counters: a bug must fail loudly, not show -10 XP to a child.
+            models.CheckConstraint(condition=Q(total_xp__gte=0), name="students_total_xp_non_negative"),
+            models.CheckConstraint(condition=Q(current_streak__gte=0), name="students_current_streak_non_negative"),
+            models.CheckConstraint(condition=Q(best_streak__gte=0), name="students_best_streak_non_negative"),
+            models.CheckConstraint(
+                condition=Q(grade_level__isnull=True) | Q(grade_level__gte=1, grade_level__lte=12),
+                name="students_grade_level_1_to_12",
+            ),
+        ]
+        indexes = [
+            # idx_students_user_id and idx_students_email are served by the UNIQUE constraints.
+            # The leaderboard reads the top of total_xp.
+            models.Index(models.F("total_xp").desc(nulls_last=True), "id", name="idx_students_total_xp"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The time zone whose calendar days count for this student."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone or settings.TIME_ZONE)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+    @property
+    def cache_version(self) -> int:
+        """Changes on every write to the student's numbers (updated_at is bumped with them)."""
+        return int(self.updated_at.timestamp() * 1_000_000) if self.updated_at else 0
+
+    @property
+    def display_name(self) -> str:
+        """First name and last initial: what other children may see."""
+        parts = self.name.split()
+        if not parts:
+            return "Student"
+        if len(parts) == 1:
+            return parts[0]
+        return f"{parts[0]} {parts[-1][0]}."
+
+
+class Parent(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    user = models.OneToOneField(
+        User, to_field="public_id", db_column="user_id", on_delete=models.DB_CASCADE, related_name="parent"
+    )
+    email = models.EmailField(max_length=255, unique=True)
+    name = models.CharField(max_length=255)
+    phone = models.CharField(max_length=20, null=True, blank=True)
+    created_at = models.DateTimeField(null=True, db_default=Now(), editable=False)
+    updated_at = models.DateTimeField(null=True, db_default=Now(), editable=False)
+    children = models.ManyToManyField(Student, through="StudentParentLink", related_name="parents")
+
+    class Meta:
+        db_table = "parents"
+        # idx_parents_user_id is served by the UNIQUE constraint on user_id.
+
+    def __str__(self):
+        return self.name
+
+
+class StudentParentLink(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    student = models.ForeignKey(Student, on_delete=models.DB_CASCADE, db_index=False, related_name="parent_links")
+    parent = models.ForeignKey(Parent, on_delete=models.DB_CASCADE, db_index=False, related_name="child_links")
+    created_at = models.DateTimeField(null=True, db_default=Now(), editable=False)
+
+    class Meta:
+        db_table = "student_parent_link"
+        constraints = [
+            # A parent is linked to a child once; its leading student_id serves idx_student_parent_student.
+            models.UniqueConstraint(fields=["student", "parent"], name="student_parent_link_unique"),
+        ]
+        indexes = [models.Index(fields=["parent"], name="idx_student_parent_parent")]
+
+    def __str__(self):
+        return f"{self.parent} → {self.student}"

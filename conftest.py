@@ -1,0 +1,17 @@
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache():
+    """Every test starts with an empty cache (only this project's prefixed keys)."""
+    _clear_cache()
+    yield
+    _clear_cache()
+
+
+def _clear_cache():
+    if hasattr(cache, "delete_pattern"):
+        cache.delete_pattern("*")
+    else:
+        cache.clear()

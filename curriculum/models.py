@@ -1,0 +1,146 @@
+"""The seed's curriculum module: chapters, questions and the answers to them."""
+
+from django.db import models
+from django.db.models import F, Func, Q
+from django.db.models.functions import Now
+
+from accounts.models import Student
+
+
+class JSONArrayLength(Func):
+    """Length of a JSON array, on PostgreSQL (jsonb) and SQLite (the development default)."""
+
+    function = "jsonb_array_length"
+    output_field = models.IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, function="json_array_length", **extra_context)
+
+
+class ChapterQuerySet(models.QuerySet):
+    def in_map_order(self):
+        return self.order_by("subject", F("order").asc(nulls_last=True), "name")
+
+
+class Chapter(models.Model):
+    id = models.CharField(max_length=50, primary_key=True)
+    name = models.CharField(max_length=255)
+    description = models.TextField(null=True, blank=True)
+    subject = models.CharField(max_length=100)
+    # "order" is an SQL reserved word; the column keeps its seed name (Django quotes it).
+    order = models.IntegerField(null=True, blank=True)
+    is_locked = models.BooleanField(null=True, db_default=True)
+    unlock_xp_required = models.IntegerField(null=True, db_default=0)
+    created_at = models.DateTimeField(null=True, db_default=Now(), editable=False)
+
+    objects = ChapterQuerySet.as_manager()
+
+    class Meta:
+        db_table = "chapters"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unlock_xp_required__gte=0), name="chapters_unlock_xp_required_non_negative"
+            ),
+        ]
+        indexes = [
+            # Serves idx_chapters_subject and the chapter map's ORDER BY subject, "order".
+            models.Index(fields=["subject", "order"], name="idx_chapters_subject"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject}: {self.name}"
+
+    def xp_needed_by(self, total_xp: int) -> int:
+        """XP still missing before a student with total_xp may open this chapter (0: open)."""
+        if not self.is_locked:
+            return 0
+        return max(0, (self.unlock_xp_required or 0) - (total_xp or 0))
+
+    def is_open_to(self, student: Student) -> bool:
+        return self.xp_needed_by(student.total_xp) == 0
+
+
+class Question(models.Model):
+    class Difficulty(models.TextChoices):
+        EASY = "easy"
+        MEDIUM = "medium"
+        HARD = "hard"
+
+    id = models.BigAutoField(primary_key=True)
+    quiz_id = models.CharField(max_length=255, unique=True)
+    chapter = models.ForeignKey(Chapter, on_delete=models.DB_CASCADE, db_index=False, related_name="questions")
+    question_text = models.TextField()
+    options = models.JSONField()
+    correct_answer_index = models.IntegerField()
+    explanation = models.TextField(null=True, blank=True)
+    image_url = models.CharField(max_length=500, null=True, blank=True)
+    difficulty_level = models.CharField(max_length=20, null=True, blank=True, choices=Difficulty.choices)
+    created_at = models.DateTimeField(null=True, db_default=Now(), editable=False)
+
+    class Meta:
+        db_table = "questions"
+        constraints = [
+            # The correct answer must be one of the options.
+            models.CheckConstraint(
+                condition=Q(correct_answer_index__gte=0) & Q(correct_answer_index__lt=JSONArrayLength("options")),
+                name="questions_correct_answer_in_options",
+            ),
+            models.CheckConstraint(
+                condition=Q(difficulty_level__isnull=True) | Q(difficulty_level__in=["easy", "medium", "hard"]),
+                name="questions_difficulty_level_valid",
+            ),
+        ]
+        indexes = [
+            # idx_questions_quiz_id is served by the UNIQUE constraint on quiz_id.
+            models.Index(fields=["chapter", "id"], name="idx_questions_chapter"),
+        ]
+
+    def __str__(self):
+        return self.quiz_id
+
+
+class QuizSubmission(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    student = models.ForeignKey(Student, on_delete=models.DB_CASCADE, db_index=False, related_name="submissions")
+    question = models.ForeignKey(Question, on_delete=models.DB_CASCADE, db_index=False, related_name="submissions")
+    selected_answer_index = models.IntegerField()
+    is_correct = models.BooleanField()
+    xp_earned = models.IntegerField(null=True, db_default=0)
+    time_taken_seconds = models.IntegerField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, db_default=Now())
+    # Extra, with a default: whether this answer counts toward mastery (the day's
+    # first answer to the question) — decided when recorded, so a later change of
+    # time zone cannot rewrite history.
+    is_counted = models.BooleanField(db_default=True)
+    # Extra, nullable: the student's calendar day of the answer, for the same reason.
+    answered_on = models.DateField(null=True, blank=True)
+    # Extra, nullable: the id of the rendered question form that was answered, so
+    # a double submit records one answer.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        db_table = "quiz_submissions"
+        constraints = [
+            models.CheckConstraint(condition=Q(xp_earned__gte=0), name="quiz_submissions_xp_non_negative"),
+            models.CheckConstraint(
+                condition=Q(selected_answer_index__gte=0), name="quiz_submissions_selected_index_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(time_taken_seconds__isnull=True) | Q(time_taken_seconds__gte=0),
+                name="quiz_submissions_time_taken_non_negative",
+            ),
+            # XP is earned at most once per student and question.
+            models.UniqueConstraint(
+                fields=["student", "question"], condition=Q(xp_earned__gt=0), name="quiz_submissions_xp_once"
+            ),
+        ]
+        indexes = [
+            # Serves idx_submissions_student, the recent-answers list and per-question history.
+            models.Index(fields=["student", "question", "id"], name="idx_submissions_student"),
+            models.Index(fields=["student", "-id"], name="idx_submissions_student_recent"),
+            models.Index(fields=["question"], name="idx_submissions_question"),
+            models.Index(fields=["submitted_at"], name="idx_submissions_timestamp"),
+        ]
+
+    def __str__(self):
+        return f"{self.student_id} → {self.question_id}: {self.selected_answer_index}"
