@@ -15,3 +15,9 @@ def _clear_cache():
         cache.delete_pattern("*")
     else:
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Hashing passwords at full strength would dominate the suite's run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

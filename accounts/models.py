@@ -1,5 +1,6 @@
 """Login accounts and the seed's user module: students, parents and their links."""
 
+import datetime
 import secrets
 import zoneinfo
 
@@ -106,7 +107,7 @@ class Student(models.Model):
         indexes = [
             # idx_students_user_id and idx_students_email are served by the UNIQUE constraints.
             # The leaderboard reads the top of total_xp.
-            models.Index(models.F("total_xp").desc(nulls_last=True), "id", name="idx_students_total_xp"),
+            models.Index(models.F("total_xp").desc(), "id", name="idx_students_total_xp"),
         ]
 
     def __str__(self):
@@ -124,6 +125,13 @@ class Student(models.Model):
     def cache_version(self) -> int:
         """Changes on every write to the student's numbers (updated_at is bumped with them)."""
         return int(self.updated_at.timestamp() * 1_000_000) if self.updated_at else 0
+
+    def next_updated_at(self) -> datetime.datetime:
+        """A new updated_at for a write: now, and always later than the current one (it is the cache version)."""
+        now = timezone.now()
+        if self.updated_at and now <= self.updated_at:
+            return self.updated_at + datetime.timedelta(microseconds=1)
+        return now
 
     @property
     def display_name(self) -> str:

@@ -1,7 +1,7 @@
 """The seed's curriculum module: chapters, questions and the answers to them."""
 
 from django.db import models
-from django.db.models import F, Func, Q
+from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Now
 
 from accounts.models import Student
@@ -60,6 +60,23 @@ class Chapter(models.Model):
         return self.xp_needed_by(student.total_xp) == 0
 
 
+class QuestionQuerySet(models.QuerySet):
+    def with_history(self, student: Student, today) -> "QuestionQuerySet":
+        """Annotate what the student did with each question: answered, answered today, ever earned XP,
+        whether the latest counted answer was correct (None: never answered), and when last answered."""
+        mine = QuizSubmission.objects.filter(student=student, question=OuterRef("pk"))
+        return self.annotate(
+            answered=Exists(mine),
+            answered_today=Exists(mine.filter(answered_on=today)),
+            earned_xp=Exists(mine.filter(xp_earned__gt=0)),
+            latest_counted_correct=Subquery(mine.filter(is_counted=True).order_by("-id").values("is_correct")[:1]),
+            last_answered_at=Subquery(mine.order_by("-id").values("submitted_at")[:1]),
+        )
+
+    def answered_by(self, student: Student) -> "QuestionQuerySet":
+        return self.filter(pk__in=QuizSubmission.objects.filter(student=student).values("question_id"))
+
+
 class Question(models.Model):
     class Difficulty(models.TextChoices):
         EASY = "easy"
@@ -76,6 +93,8 @@ class Question(models.Model):
     image_url = models.CharField(max_length=500, null=True, blank=True)
     difficulty_level = models.CharField(max_length=20, null=True, blank=True, choices=Difficulty.choices)
     created_at = models.DateTimeField(null=True, db_default=Now(), editable=False)
+
+    objects = QuestionQuerySet.as_manager()
 
     class Meta:
         db_table = "questions"

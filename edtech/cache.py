@@ -24,10 +24,6 @@ TTL: dict[str, int] = {
     "leaderboard": 21600,
 }
 
-# A value stored in place of None, so that "cached as nothing" and "not cached"
-# stay different.
-_NONE = "__none__"
-
 
 def make_key(name: str, *parts: object) -> str:
     """The key of a named entry: ``<ttl name>:<part>:<part>…``."""
@@ -38,23 +34,23 @@ def make_key(name: str, *parts: object) -> str:
 
 def get(name: str, *parts: object) -> Any:
     """The cached value, or None on a miss (or when the cache is down)."""
-    value = cache.get(make_key(name, *parts))
-    return None if value == _NONE else value
+    return cache.get(make_key(name, *parts))
 
 
 def set(name: str, parts: tuple, value: Any) -> None:  # noqa: A001 - mirrors cache.set
-    cache.set(make_key(name, *parts), _NONE if value is None else value, TTL[name])
+    cache.set(make_key(name, *parts), value, TTL[name])
 
 
 def get_or_compute(name: str, parts: tuple, compute: Callable[[], Any]) -> Any:
-    """Return the cached value, or compute it, cache it for the named TTL and return it."""
+    """The cached value, or compute() cached for the named TTL. None is never cached (so a
+    row created later is seen at once)."""
     key = make_key(name, *parts)
     value = cache.get(key)
     if value is None:
         value = compute()
-        cache.set(key, _NONE if value is None else value, TTL[name])
-        return value
-    return None if value == _NONE else value
+        if value is not None:
+            cache.set(key, value, TTL[name])
+    return value
 
 
 def delete(name: str, *parts: object) -> None:
@@ -65,3 +61,12 @@ def delete_many(keys: list[tuple]) -> None:
     """Delete several entries given as (name, part, part, …) tuples, in one round trip."""
     if keys:
         cache.delete_many([make_key(*key) for key in keys])
+
+
+# The entries that hold one student's numbers, keyed (student id, cache version).
+STUDENT_ENTRIES = ("student_profile", "student_streak", "chapter_mastery", "progress_summary", "daily_analytics")
+
+
+def forget_student(student_id: int, version: int) -> None:
+    """Drop a student's cached numbers (call after the write commits, with the version read before it)."""
+    delete_many([(name, student_id, version) for name in STUDENT_ENTRIES])

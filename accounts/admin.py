@@ -1,0 +1,180 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import forms as auth_forms
+from django.db.models import Count
+
+from accounts.models import Parent, Student, StudentParentLink, User
+
+
+class EmailFieldMixin:
+    """Store e-mail addresses as the manager does (lower case) and refuse ones that differ only in case."""
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("An account with this e-mail address already exists.")
+        return email
+
+
+class UserCreationForm(EmailFieldMixin, auth_forms.AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email",)
+
+
+class UserChangeForm(EmailFieldMixin, auth_forms.UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+class RoleFilter(admin.SimpleListFilter):
+    title = "role"
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return [("student", "Student"), ("parent", "Parent"), ("staff", "Staff"), ("none", "No profile")]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "student":
+                return queryset.filter(student__isnull=False)
+            case "parent":
+                return queryset.filter(parent__isnull=False)
+            case "staff":
+                return queryset.filter(is_staff=True)
+            case "none":
+                return queryset.filter(student__isnull=True, parent__isnull=True, is_staff=False)
+        return queryset
+
+
+@admin.register(User)
+class UserAdmin(auth_admin.UserAdmin):
+    form = UserChangeForm
+    add_form = UserCreationForm
+    fieldsets = (
+        (None, {"fields": ("email", "password", "public_id")}),
+        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        ("Important dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "usable_password", "password1", "password2")}),)
+    readonly_fields = ("public_id",)
+    list_display = ("email", "role", "is_staff", "is_active", "date_joined", "last_login")
+    # role reads the reverse one-to-ones; joining them keeps the changelist at one query.
+    list_select_related = ("student", "parent")
+    list_filter = (RoleFilter, "is_staff", "is_superuser", "is_active", "groups")
+    search_fields = ("email", "public_id", "student__name", "parent__name")
+    ordering = ("email",)
+
+
+class ProfileForm(forms.ModelForm):
+    """A student's or parent's profile: it belongs to one account and repeats that account's e-mail."""
+
+    other_profile = ""  # the reverse accessor of the profile an account may not have as well
+
+    def clean(self):
+        cleaned_data = super().clean()
+        user = cleaned_data.get("user")
+        email = cleaned_data.get("email")
+        if user is None:
+            return cleaned_data
+        if email and email.lower() != user.email:
+            self.add_error("email", f"Must be the account's e-mail address, {user.email}.")
+        if hasattr(user, self.other_profile):
+            self.add_error("user", f"This account already has a {self.other_profile} profile.")
+        return cleaned_data
+
+
+class StudentForm(ProfileForm):
+    other_profile = "parent"
+
+    class Meta:
+        model = Student
+        fields = ("user", "name", "email", "grade_level", "time_zone")
+
+
+class ParentForm(ProfileForm):
+    other_profile = "student"
+
+    class Meta:
+        model = Parent
+        fields = ("user", "name", "email", "phone")
+
+
+class ParentLinkInline(admin.TabularInline):
+    model = StudentParentLink
+    fk_name = "student"
+    fields = ("parent", "created_at")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("parent",)
+    extra = 0
+    verbose_name = "parent"
+    verbose_name_plural = "parents"
+
+
+class ChildLinkInline(admin.TabularInline):
+    model = StudentParentLink
+    fk_name = "parent"
+    fields = ("student", "created_at")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("student",)
+    extra = 0
+    verbose_name = "child"
+    verbose_name_plural = "children"
+
+
+@admin.register(Student)
+class StudentAdmin(admin.ModelAdmin):
+    form = StudentForm
+    fields = (
+        "user",
+        "name",
+        "email",
+        "grade_level",
+        "time_zone",
+        # Derived from the student's answers; only record_answer writes them.
+        "total_xp",
+        "current_streak",
+        "best_streak",
+        "last_active_on",
+        "created_at",
+        "updated_at",
+    )
+    readonly_fields = ("total_xp", "current_streak", "best_streak", "last_active_on", "created_at", "updated_at")
+    autocomplete_fields = ("user",)
+    inlines = (ParentLinkInline,)
+    list_display = ("name", "email", "grade_level", "total_xp", "current_streak", "best_streak", "last_active_on")
+    list_filter = ("grade_level",)
+    search_fields = ("name", "email")
+    ordering = ("name", "id")
+
+
+@admin.register(Parent)
+class ParentAdmin(admin.ModelAdmin):
+    form = ParentForm
+    fields = ("user", "name", "email", "phone", "created_at", "updated_at")
+    readonly_fields = ("created_at", "updated_at")
+    autocomplete_fields = ("user",)
+    inlines = (ChildLinkInline,)
+    list_display = ("name", "email", "phone", "child_count")
+    search_fields = ("name", "email", "phone")
+    ordering = ("name", "id")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(child_count=Count("child_links"))
+
+    @admin.display(description="children", ordering="child_count")
+    def child_count(self, obj):
+        return obj.child_count
+
+
+@admin.register(StudentParentLink)
+class StudentParentLinkAdmin(admin.ModelAdmin):
+    fields = ("student", "parent", "created_at")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("student", "parent")
+    list_display = ("parent", "student", "created_at")
+    list_select_related = ("parent", "student")
+    search_fields = ("parent__name", "parent__email", "student__name", "student__email")
+    ordering = ("-id",)

@@ -1,0 +1,133 @@
+import zoneinfo
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.db import transaction
+
+from accounts.models import Student, User
+
+GRADE_CHOICES = [("", "—")] + [(str(n), f"Grade {n}") for n in range(1, 13)]
+TIME_ZONES = sorted(zoneinfo.available_timezones())
+
+
+def clean_time_zone(value: str) -> str | None:
+    """An IANA time zone name, or None (the site's TIME_ZONE)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if value not in zoneinfo.available_timezones():
+        raise forms.ValidationError("Choose a time zone from the list.")
+    return value
+
+
+def clean_new_email(value: str, *, current: User | None = None) -> str:
+    email = User.objects.normalize_email(value).lower()
+    taken = User.objects.filter(email__iexact=email)
+    if current is not None:
+        taken = taken.exclude(pk=current.pk)
+    if taken.exists():
+        raise forms.ValidationError("An account with this e-mail already exists. Log in instead?")
+    return email
+
+
+class SignupForm(forms.Form):
+    """Name, e-mail and a password twice; the profile fields are added by subclasses."""
+
+    name = forms.CharField(max_length=255, label="Your name")
+    email = forms.EmailField(max_length=255, label="E-mail")
+    password1 = forms.CharField(
+        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label="Password again", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean_email(self):
+        return clean_new_email(self.cleaned_data["email"])
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "The two passwords don't match.")
+        elif password1:
+            user = User(email=cleaned.get("email", ""))
+            try:
+                password_validation.validate_password(password1, user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+    def create_user(self) -> User:
+        return User.objects.create_user(email=self.cleaned_data["email"], password=self.cleaned_data["password1"])
+
+
+class StudentSignupForm(SignupForm):
+    grade_level = forms.TypedChoiceField(
+        choices=GRADE_CHOICES, coerce=int, empty_value=None, required=False, label="Grade (optional)"
+    )
+    # Filled from the browser by static/js/timezone.js; empty means the site's time zone.
+    time_zone = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-fill-from-browser": "1"}))
+
+    def clean_time_zone(self):
+        # A bad value from a browser is not the child's fault: fall back to the site's zone.
+        try:
+            return clean_time_zone(self.cleaned_data.get("time_zone"))
+        except forms.ValidationError:
+            return None
+
+    @transaction.atomic
+    def save(self) -> Student:
+        user = self.create_user()
+        return Student.objects.create(
+            user=user,
+            email=user.email,
+            name=self.cleaned_data["name"],
+            grade_level=self.cleaned_data["grade_level"],
+            time_zone=self.cleaned_data["time_zone"],
+        )
+
+
+class StudentProfileForm(forms.Form):
+    name = forms.CharField(max_length=255, label="Name")
+    email = forms.EmailField(max_length=255, label="E-mail")
+    grade_level = forms.TypedChoiceField(
+        choices=GRADE_CHOICES, coerce=int, empty_value=None, required=False, label="Grade"
+    )
+    time_zone = forms.ChoiceField(
+        choices=[("", "Site default")] + [(z, z) for z in TIME_ZONES],
+        required=False,
+        label="Time zone",
+        help_text="Your day (for streaks) starts at midnight in this time zone.",
+    )
+
+    def __init__(self, *args, student: Student, **kwargs):
+        self.student = student
+        initial = {
+            "name": student.name,
+            "email": student.email,
+            "grade_level": student.grade_level,
+            "time_zone": student.time_zone or "",
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+
+    def clean_email(self):
+        return clean_new_email(self.cleaned_data["email"], current=self.student.user)
+
+    def clean_time_zone(self):
+        return clean_time_zone(self.cleaned_data.get("time_zone"))
+
+    @transaction.atomic
+    def save(self) -> Student:
+        data = self.cleaned_data
+        User.objects.filter(pk=self.student.user.pk).update(email=data["email"])
+        self.student.user.email = data["email"]
+        Student.objects.filter(pk=self.student.pk).update(
+            name=data["name"],
+            email=data["email"],
+            grade_level=data["grade_level"],
+            time_zone=data["time_zone"],
+            updated_at=self.student.next_updated_at(),  # a new cache version: names and "today" may change
+        )
+        self.student.refresh_from_db()
+        return self.student

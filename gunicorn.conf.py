@@ -1,0 +1,49 @@
+"""gunicorn settings for the container (the Dockerfile's CMD). Tuned by environment variables.
+
+PORT              the port to listen on, on every interface (default 8000)
+WEB_CONCURRENCY   worker processes (default 2)
+GUNICORN_THREADS  threads per worker (default 4)
+LOG_LEVEL         gunicorn's own log level, as for Django (default INFO)
+"""
+
+import os
+
+bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"  # every interface of the container
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = "gthread"
+
+# Each worker imports the application itself, so each opens its own database
+# pool after the fork: psycopg pools (connections and their threads) must never
+# be shared across processes. Do not turn preload_app on.
+preload_app = False
+
+# A worker whose main loop is silent this long is killed; a shutdown waits this
+# long for requests in flight (keep it under the orchestrator's stop grace
+# period: docker-compose.yml gives 30 s).
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+
+# A database outage must become a 503 page within seconds, not hold every
+# thread for as long as gunicorn waits: the pool timeout (DB_POOL_TIMEOUT, read
+# by the settings, default 3 s) has to stay well under the worker timeout.
+_db_pool_timeout = float(os.environ.get("DB_POOL_TIMEOUT", "3"))
+if _db_pool_timeout * 3 > timeout:
+    raise RuntimeError(
+        f"DB_POOL_TIMEOUT={_db_pool_timeout:g} s is too close to gunicorn's {timeout} s timeout; "
+        f"keep it at {timeout // 3} s or less."
+    )
+
+# Logs: the access log on stdout, gunicorn's own log on stderr.
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+
+# Worker heartbeats in memory, not on the container's overlay file system.
+if os.path.isdir("/dev/shm"):  # noqa: S108 - gunicorn's documented heartbeat location in containers
+    worker_tmp_dir = "/dev/shm"  # noqa: S108
+
+# No runtime control socket (gunicornc) in the container: nothing uses it, and
+# the unprivileged user has no writable home to put it in.
+control_socket_disable = True
