@@ -49,7 +49,7 @@ class SignupForm(forms.Form):
         cleaned = super().clean()
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1 and password2 and password1 != password2:
-            self.add_error("password2", "The two passwords don't match.")
+            self.add_error("password2", "The two passwords are not the same.")
         elif password1:
             user = User(email=cleaned.get("email", ""))
             try:

@@ -1,0 +1,69 @@
+import pytest
+
+from accounts.tests.factories import PASSWORD, ParentFactory, StaffFactory, StudentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, email, password=PASSWORD, next_url=None):
+    data = {"username": email, "password": password}
+    url = "/accounts/login/" + (f"?next={next_url}" if next_url else "")
+    return client.post(url, data, follow=True)
+
+
+def test_a_student_logs_in_by_email_and_lands_on_learn(client):
+    student = StudentFactory()
+    response = login(client, student.user.email)
+    assert response.redirect_chain[-1][0] == "/learn/"
+
+
+def test_a_parent_lands_on_family_and_staff_on_admin(client):
+    parent = ParentFactory()
+    response = login(client, parent.user.email)
+    assert response.redirect_chain[-1][0] == "/family/"
+    client.post("/accounts/logout/")
+    staff = StaffFactory()
+    response = login(client, staff.email)
+    assert response.redirect_chain[-1][0] == "/admin/"
+
+
+def test_next_is_honoured_but_never_off_site(client):
+    student = StudentFactory()
+    response = login(client, student.user.email, next_url="/dashboard/")
+    assert response.redirect_chain[-1][0] == "/dashboard/"
+    client.post("/accounts/logout/")
+    response = login(client, student.user.email, next_url="https://evil.example.com/")
+    assert response.redirect_chain[-1][0] == "/learn/"
+
+
+def test_a_wrong_password_says_so(client):
+    student = StudentFactory()
+    response = login(client, student.user.email, password="wrong")
+    assert response.status_code == 200
+    assert "correct e-mail" in response.content.decode().lower() or "correct" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_logout_is_a_post_and_ends_the_session(client):
+    student = StudentFactory()
+    client.force_login(student.user)
+    assert client.get("/accounts/logout/").status_code == 405
+    client.post("/accounts/logout/")
+    assert client.get("/learn/").status_code == 302
+
+
+def test_the_session_key_changes_at_login(client):
+    student = StudentFactory()
+    client.get("/accounts/login/")
+    client.session.save()
+    before = client.session.session_key
+    login(client, student.user.email)
+    assert client.session.session_key != before
+
+
+def test_password_reset_sends_an_email(client, mailoutbox):
+    student = StudentFactory()
+    response = client.post("/accounts/password_reset/", {"email": student.user.email})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1
+    assert "/accounts/reset/" in mailoutbox[0].body
