@@ -26,7 +26,8 @@ def activity_chart(days: list[dict]) -> dict:
                 "correct_y": round(TOP + usable - correct_h, 1),
                 "correct_h": round(correct_h, 1),
                 "label": day["date"].strftime("%b %-d") if position % 7 == 0 else "",
-                "label_x": round(x + bar / 2, 1),
+                "label_x": round(x if position == 0 else x + bar / 2, 1),
+                "label_anchor": "start" if position == 0 else "middle",  # the first label must not be cut off
                 "day": day,
             }
         )

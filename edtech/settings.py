@@ -163,6 +163,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
 if EMAIL_URL.startswith("consolemail:"):
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+elif not EMAIL_URL.startswith(("smtp:", "smtp+tls:", "smtp+ssl:", "smtps:")):
+    raise ImproperlyConfigured("EMAIL_URL must be consolemail:// or smtp://, smtp+tls://, smtp+ssl:// (smtps://).")
 else:
     _email = env.email_url_config(EMAIL_URL)
     MAILERS = {

@@ -119,8 +119,8 @@ def test_time_taken_is_clamped_to_0_and_600():
     assert rules.clamp_time_taken(10_000) == 600
 
 
-def q(id, state, last=None):
-    return SimpleNamespace(id=id, state=state, last_answered_at=last)
+def q(ident, state, last=None):
+    return SimpleNamespace(id=ident, state=state, last_answered_at=last)
 
 
 def test_practice_order_is_unanswered_then_wrong_then_least_recently_answered():
