@@ -4,7 +4,7 @@ from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import forms as auth_forms
 from django.db.models import Count
 
-from accounts.models import Parent, Student, StudentParentLink, User
+from accounts.models import FamilyCodeAttempt, Parent, Student, StudentParentLink, User
 
 
 class EmailFieldMixin:
@@ -178,3 +178,20 @@ class StudentParentLinkAdmin(admin.ModelAdmin):
     list_select_related = ("parent", "student")
     search_fields = ("parent__name", "parent__email", "student__name", "student__email")
     ordering = ("-id",)
+
+
+@admin.register(FamilyCodeAttempt)
+class FamilyCodeAttemptAdmin(admin.ModelAdmin):
+    """Wrong family codes typed by parents (the hourly limit counts these); read-only."""
+
+    list_display = ("parent", "attempted_at")
+    list_select_related = ("parent",)
+    search_fields = ("parent__name", "parent__email")
+    date_hierarchy = "attempted_at"
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -2,9 +2,11 @@ import zoneinfo
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
 from django.db import transaction
 
-from accounts.models import Student, User
+from accounts import family, throttle
+from accounts.models import Parent, Student, User
 
 GRADE_CHOICES = [("", "—")] + [(str(n), f"Grade {n}") for n in range(1, 13)]
 TIME_ZONES = sorted(zoneinfo.available_timezones())
@@ -79,13 +81,41 @@ class StudentSignupForm(SignupForm):
     @transaction.atomic
     def save(self) -> Student:
         user = self.create_user()
-        return Student.objects.create(
+        student = Student.objects.create(
             user=user,
             email=user.email,
             name=self.cleaned_data["name"],
             grade_level=self.cleaned_data["grade_level"],
             time_zone=self.cleaned_data["time_zone"],
         )
+        family.replace_code(student)
+        return student
+
+
+class ParentSignupForm(SignupForm):
+    phone = forms.RegexField(
+        regex=r"^\+?[0-9 ()-]{6,20}$",
+        max_length=20,
+        required=False,
+        label="Phone (optional)",
+        error_messages={"invalid": "Enter a phone number: digits, spaces, +, ( ) and - only."},
+    )
+
+    @transaction.atomic
+    def save(self) -> Parent:
+        user = self.create_user()
+        return Parent.objects.create(
+            user=user, email=user.email, name=self.cleaned_data["name"], phone=self.cleaned_data["phone"] or None
+        )
+
+
+class FamilyCodeForm(forms.Form):
+    code = forms.CharField(
+        max_length=20,
+        label="Family code",
+        help_text="Your child finds it on their Profile page, e.g. 7KQ2-M9XD.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
 
 
 class StudentProfileForm(forms.Form):
@@ -131,3 +161,30 @@ class StudentProfileForm(forms.Form):
         )
         self.student.refresh_from_db()
         return self.student
+
+
+TOO_MANY_LOGINS = "Too many failed logins for this account from your network. Please try again in 15 minutes."
+
+
+class ThrottledLoginMixin:
+    """5 failed logins for one account from one address lock that pair out for 15 minutes."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        address = throttle.client_address(self.request) if self.request else ""
+        if throttle.is_blocked("login", username, address) or throttle.is_blocked("login-address", address):
+            self.throttled = True
+            raise forms.ValidationError(TOO_MANY_LOGINS, code="throttled")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            if username:
+                throttle.hit("login", username, address)
+                throttle.hit("login-address", address)
+            raise
+        throttle.clear("login", username, address)
+        return cleaned
+
+
+class LoginForm(ThrottledLoginMixin, AuthenticationForm):
+    throttled = False

@@ -91,6 +91,8 @@ class Student(models.Model):
     time_zone = models.CharField(max_length=64, null=True, blank=True)
     # Extra, nullable: the last day (in the child's zone) with an answer; the streak rule needs it.
     last_active_on = models.DateField(null=True, blank=True, editable=False)
+    # Extra, nullable: the code a parent types to link to this child (see family.py); never listed in the admin.
+    family_code = models.CharField(max_length=9, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         db_table = "students"
@@ -180,3 +182,35 @@ class StudentParentLink(models.Model):
 
     def __str__(self):
         return f"{self.parent} → {self.student}"
+
+
+class FamilyCodeAttempt(models.Model):
+    """A wrong family code typed by a parent: counted in the database so the limit holds without Redis."""
+
+    parent = models.ForeignKey(Parent, on_delete=models.DB_CASCADE, related_name="code_attempts")
+    attempted_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        indexes = [models.Index(fields=["parent", "attempted_at"], name="family_attempt_parent_time")]
+
+    def __str__(self):
+        return f"{self.parent_id} at {self.attempted_at}"
+
+
+class ThrottleHit(models.Model):
+    """One counted event for a rate limit (a failed login, a sign-up, a reset request).
+
+    Counted in PostgreSQL, not Redis, so the limits hold during a cache outage.
+    The key is a SHA-256 of what is limited (e.g. e-mail and address): no e-mail or
+    address is stored in clear.
+    """
+
+    scope = models.CharField(max_length=32)
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "-at"], name="throttle_scope_key_at")]
+
+    def __str__(self):
+        return f"{self.scope} at {self.at}"

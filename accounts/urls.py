@@ -5,7 +5,13 @@ from accounts import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/signup/student/", views.signup_student, name="signup_student"),
+    path("accounts/signup/parent/", views.signup_parent, name="signup_parent"),
     path("accounts/no-profile/", views.profile_missing, name="profile_missing"),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("profile/", views.profile, name="profile"),
+    path("profile/family-code/", views.replace_family_code, name="replace_family_code"),
+    path("profile/parents/<int:parent_id>/unlink/", views.unlink_parent, name="unlink_parent"),
+    path("family/link/", views.link_child, name="link_child"),
 ]

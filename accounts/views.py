@@ -1,11 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_page
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.access import student_required
-from accounts.forms import StudentProfileForm, StudentSignupForm
+from accounts import family, throttle
+from accounts.access import parent_required, student_required
+from accounts.forms import FamilyCodeForm, LoginForm, ParentSignupForm, StudentProfileForm, StudentSignupForm
 from edtech.cache import TTL
 
 # Where each kind of account starts.
@@ -29,18 +31,68 @@ def profile_missing(request):
     return render(request, "accounts/profile_missing.html", status=403)
 
 
-@require_http_methods(["GET", "POST"])
-def signup_student(request):
+TOO_MANY_SIGNUPS = "Too many new accounts from your network in the last hour. Please try again later."
+TOO_MANY_RESETS = "Too many password reset requests from your network. Please try again later."
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 429 if form.throttled else 400
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    def post(self, request, *args, **kwargs):
+        address = throttle.client_address(request)
+        if throttle.is_blocked("password-reset-address", address):
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(None, TOO_MANY_RESETS)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        throttle.hit("password-reset-address", address)
+        return super().post(request, *args, **kwargs)
+
+
+def _signup(request, form_class, template, start_page, welcome):
     if request.user.is_authenticated:
         return redirect("home")
-    form = StudentSignupForm(request.POST or None)
+    form = form_class(request.POST or None)
+    address = throttle.client_address(request)
+    if request.method == "POST" and throttle.is_blocked("signup-address", address):
+        form.is_valid()
+        form.add_error(None, TOO_MANY_SIGNUPS)
+        return render(request, template, {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
-        student = form.save()
-        login(request, student.user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome, {student.name}! Pick a chapter to start.")
-        return redirect("learn")
+        profile = form.save()
+        throttle.hit("signup-address", address)
+        login(request, profile.user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, welcome.format(name=profile.name))
+        return redirect(start_page)
     status = 400 if request.method == "POST" else 200
-    return render(request, "accounts/signup_student.html", {"form": form}, status=status)
+    return render(request, template, {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def signup_student(request):
+    return _signup(
+        request, StudentSignupForm, "accounts/signup_student.html", "learn", "Welcome, {name}! Pick a chapter to start."
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def signup_parent(request):
+    return _signup(
+        request,
+        ParentSignupForm,
+        "accounts/signup_parent.html",
+        "family",
+        "Welcome, {name}! Link your child with their family code.",
+    )
 
 
 @student_required
@@ -53,4 +105,49 @@ def profile(request):
         messages.success(request, "Your profile is saved.")
         return redirect("profile")
     status = 400 if request.method == "POST" else 200
-    return render(request, "accounts/profile.html", {"nav": "profile", "form": form, "student": student}, status=status)
+    context = {
+        "nav": "profile",
+        "form": form,
+        "student": student,
+        "family_code": family.code_for(student),
+        "parents": student.parents.order_by("name"),
+    }
+    return render(request, "accounts/profile.html", context, status=status)
+
+
+@student_required
+@require_POST
+def replace_family_code(request):
+    family.replace_code(request.user.student)
+    messages.success(request, "Your family code is new. The old one no longer works.")
+    return redirect("profile")
+
+
+@student_required
+@require_POST
+def unlink_parent(request, parent_id):
+    if family.unlink(student=request.user.student, parent_id=parent_id):
+        messages.success(request, "That parent can no longer see your progress.")
+    return redirect("profile")
+
+
+@parent_required
+@require_http_methods(["GET", "POST"])
+def link_child(request):
+    form = FamilyCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            child = family.link_with_code(parent=request.user.parent, typed=form.cleaned_data["code"])
+        except family.TooManyWrongCodes:
+            form.add_error("code", "Too many wrong codes. Please try again later (in an hour).")
+            status = 429
+        except family.WrongCode:
+            form.add_error("code", "That code doesn't match any child. Check it on your child's Profile page.")
+            status = 400
+        else:
+            messages.success(request, f"You are linked to {child.name}.")
+            return redirect("family_child", student_id=child.pk)
+    elif request.method == "POST":
+        status = 400
+    return render(request, "accounts/link_child.html", {"nav": "family", "form": form}, status=status)

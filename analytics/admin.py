@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from analytics.models import DailyAnalytics, StudentProgress
+from analytics.models import DailyAnalytics, StudentProgress, WeeklySummary
 from curriculum.admin import DerivedDataAdmin
 
 
@@ -35,3 +35,23 @@ class DailyAnalyticsAdmin(DerivedDataAdmin):
     search_fields = ("student__name", "student__email")
     date_hierarchy = "analytics_date"
     ordering = ("-analytics_date", "student__name")
+
+
+@admin.register(WeeklySummary)
+class WeeklySummaryAdmin(admin.ModelAdmin):
+    """Written only by send_weekly_summaries: which parent got which week's e-mail. Staff may look, not touch."""
+
+    list_display = ("sent_at", "parent", "iso_year", "iso_week")
+    list_select_related = ("parent",)
+    list_filter = ("iso_year", "iso_week")
+    ordering = ("-sent_at", "-id")
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -4,8 +4,9 @@ import datetime
 
 from django.db import connection, models
 from django.db.models import Q
+from django.db.models.functions import Now
 
-from accounts.models import Student
+from accounts.models import Parent, Student
 from curriculum.models import Chapter
 
 
@@ -156,3 +157,27 @@ class DailyAnalytics(models.Model):
 
     def __str__(self):
         return f"{self.student_id} on {self.analytics_date}"
+
+
+class WeeklySummary(models.Model):
+    """A parent's weekly summary e-mail for one ISO week.
+
+    The row is claimed (inserted) before the e-mail is sent and removed again if
+    sending fails; its unique constraint is what makes the e-mail go out at most
+    once per parent and week, however many runs overlap.
+    """
+
+    parent = models.ForeignKey(Parent, on_delete=models.DB_CASCADE, db_index=False, related_name="weekly_summaries")
+    iso_year = models.IntegerField()
+    iso_week = models.IntegerField()
+    sent_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        verbose_name_plural = "weekly summaries"
+        constraints = [
+            # One e-mail per parent and week; its leading parent_id also serves the foreign key.
+            models.UniqueConstraint(fields=["parent", "iso_year", "iso_week"], name="weekly_summary_once_per_week"),
+        ]
+
+    def __str__(self):
+        return f"parent {self.parent_id}, {self.iso_year}-W{self.iso_week:02d}"

@@ -1,6 +1,8 @@
+from django.http import Http404
 from django.shortcuts import render
 
-from accounts.access import student_required
+from accounts import family as families
+from accounts.access import parent_required, student_required
 from analytics import charts, summaries
 
 
@@ -42,3 +44,22 @@ def leaderboard(request):
             "my_rank": summaries.rank_of(student),
         },
     )
+
+
+@parent_required
+def family(request):
+    cards = []
+    for child in families.children_of(request.user.parent):
+        today = summaries.today_for(child)
+        cards.append({"child": child, "streak": summaries.streak(child, today), "week": summaries.week(child, today)})
+    return render(request, "analytics/family.html", {"nav": "family", "cards": cards})
+
+
+@parent_required
+def family_child(request, student_id):
+    child = families.child_of(request.user.parent, student_id)
+    if child is None:
+        raise Http404("No such child.")  # never confirm that another family's child exists
+    context = progress_context(child)
+    context["nav"] = "family"
+    return render(request, "analytics/family_child.html", context)

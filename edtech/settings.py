@@ -37,6 +37,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "edtech.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -127,6 +128,9 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Behind a reverse proxy that sets X-Forwarded-For, take the client's address from it
+# (for the login and sign-up limits); never when clients can reach the app directly.
+TRUST_X_FORWARDED_FOR = env.bool("TRUST_X_FORWARDED_FOR", default=False)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -214,14 +218,24 @@ SECURE_CSP = {
 }
 
 # --- Logging: one line per event on stdout ------------------------------------------
+# Structured key=value lines with the request id; children's data never goes into a log
+# line (ids only), so the messages themselves must not carry names or e-mails.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "edtech.middleware.RequestIdFilter"}},
     "formatters": {
-        "line": {"format": "level=%(levelname)s logger=%(name)s %(message)s"},
+        "line": {
+            "format": 'time=%(asctime)s level=%(levelname)s logger=%(name)s request_id=%(request_id)s msg="%(message)s"'
+        },
     },
     "handlers": {
-        "stdout": {"class": "logging.StreamHandler", "formatter": "line", "stream": "ext://sys.stdout"},
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "formatter": "line",
+            "filters": ["request_id"],
+            "stream": "ext://sys.stdout",
+        },
     },
     "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

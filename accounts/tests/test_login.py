@@ -39,7 +39,7 @@ def test_next_is_honoured_but_never_off_site(client):
 def test_a_wrong_password_says_so(client):
     student = StudentFactory()
     response = login(client, student.user.email, password="wrong")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "correct e-mail" in response.content.decode().lower() or "correct" in response.content.decode()
     assert "_auth_user_id" not in client.session
 
@@ -67,3 +67,57 @@ def test_password_reset_sends_an_email(client, mailoutbox):
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     assert "/accounts/reset/" in mailoutbox[0].body
+
+
+def test_five_failures_lock_the_account_from_that_address_for_15_minutes(client):
+    student = StudentFactory()
+    for _ in range(5):
+        assert login(client, student.user.email, password="wrong").status_code == 400
+
+    response = login(client, student.user.email)  # even the right password
+
+    assert response.status_code == 429
+    assert "try again in 15 minutes" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_lock_is_per_account_and_address(client):
+    student, classmate = StudentFactory(), StudentFactory()
+    for _ in range(5):
+        login(client, student.user.email, password="wrong")
+
+    # A classmate on the same network still logs in; the locked account does from elsewhere.
+    assert login(client, classmate.user.email).redirect_chain[-1][0] == "/learn/"
+    client.post("/accounts/logout/")
+    response = client.post(
+        "/accounts/login/", {"username": student.user.email, "password": PASSWORD}, REMOTE_ADDR="10.9.8.7"
+    )
+    assert response.status_code == 302
+
+
+def test_the_lock_expires_by_itself(client):
+    import datetime
+
+    from accounts.models import ThrottleHit
+
+    student = StudentFactory()
+    for _ in range(5):
+        login(client, student.user.email, password="wrong")
+    ThrottleHit.objects.update(at=ThrottleHit.objects.first().at - datetime.timedelta(minutes=16))
+
+    assert login(client, student.user.email).redirect_chain[-1][0] == "/learn/"
+
+
+def test_the_admin_login_is_the_same_throttled_page(client):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/admin/"
+
+
+def test_password_reset_requests_are_limited_per_address(client, mailoutbox):
+    student = StudentFactory()
+    for _ in range(20):
+        client.post("/accounts/password_reset/", {"email": student.user.email})
+    response = client.post("/accounts/password_reset/", {"email": student.user.email})
+    assert response.status_code == 429
+    assert len(mailoutbox) == 20
