@@ -188,3 +188,11 @@ class ThrottledLoginMixin:
 
 class LoginForm(ThrottledLoginMixin, AuthenticationForm):
     throttled = False
+
+
+class TOTPCodeForm(forms.Form):
+    code = forms.CharField(
+        max_length=10,
+        label="6-digit code",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from accounts import totp
+
 
 def new_public_id() -> str:
     return secrets.token_hex(16)
@@ -214,3 +216,29 @@ class ThrottleHit(models.Model):
 
     def __str__(self):
         return f"{self.scope} at {self.at}"
+
+
+class StaffTOTP(models.Model):
+    """A staff account's second factor: an authenticator app's secret."""
+
+    user = models.OneToOneField(User, on_delete=models.DB_CASCADE, related_name="totp")
+    secret = models.CharField(max_length=64, editable=False)
+    confirmed = models.BooleanField(default=False)
+    # The last time step used: a code can never be replayed.
+    last_used_step = models.BigIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(db_default=Now(), editable=False)
+
+    class Meta:
+        verbose_name = "staff second factor"
+
+    def __str__(self):
+        return f"second factor of account {self.user_id}"
+
+    def use(self, code: str) -> bool:
+        """True (and remembered) when the code is right and newer than the last one used."""
+        step = totp.matching_step(self.secret, code)
+        if step is None or step <= self.last_used_step:
+            return False
+        updated = StaffTOTP.objects.filter(pk=self.pk, last_used_step__lt=step).update(last_used_step=step)
+        self.last_used_step = step
+        return bool(updated)

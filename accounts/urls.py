@@ -8,6 +8,8 @@ urlpatterns = [
     path("accounts/signup/parent/", views.signup_parent, name="signup_parent"),
     path("accounts/no-profile/", views.profile_missing, name="profile_missing"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/2fa/", views.two_factor_setup, name="two_factor_setup"),
+    path("accounts/2fa/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("profile/", views.profile, name="profile"),

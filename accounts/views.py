@@ -1,13 +1,22 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import family, throttle
+from accounts import family, throttle, totp
 from accounts.access import parent_required, student_required
-from accounts.forms import FamilyCodeForm, LoginForm, ParentSignupForm, StudentProfileForm, StudentSignupForm
+from accounts.forms import (
+    FamilyCodeForm,
+    LoginForm,
+    ParentSignupForm,
+    StudentProfileForm,
+    StudentSignupForm,
+    TOTPCodeForm,
+)
+from accounts.models import StaffTOTP, User
 from edtech.cache import TTL
 
 # Where each kind of account starts.
@@ -35,8 +44,22 @@ TOO_MANY_SIGNUPS = "Too many new accounts from your network in the last hour. Pl
 TOO_MANY_RESETS = "Too many password reset requests from your network. Please try again later."
 
 
+PENDING_2FA = "pending_2fa_user"
+PENDING_2FA_NEXT = "pending_2fa_next"
+
+
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if StaffTOTP.objects.filter(user=user, confirmed=True).exists():
+            # The password was right; the account is signed in only after the second factor.
+            self.request.session.cycle_key()
+            self.request.session[PENDING_2FA] = user.pk
+            self.request.session[PENDING_2FA_NEXT] = self.get_success_url()
+            return redirect("two_factor_verify")
+        return super().form_valid(form)
 
     def form_invalid(self, form):
         response = super().form_invalid(form)
@@ -151,3 +174,64 @@ def link_child(request):
     elif request.method == "POST":
         status = 400
     return render(request, "accounts/link_child.html", {"nav": "family", "form": form}, status=status)
+
+
+TOO_MANY_CODES = "Too many wrong codes. Please try again in 15 minutes."
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request):
+    """Second step of a staff login: the authenticator app's code."""
+    user = User.objects.filter(pk=request.session.get(PENDING_2FA), is_active=True).first()
+    device = StaffTOTP.objects.filter(user=user, confirmed=True).first() if user else None
+    if device is None:
+        return redirect("login")
+    form = TOTPCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if throttle.is_blocked("login", user.email, "totp"):
+            form.add_error("code", TOO_MANY_CODES)
+            status = 429
+        elif device.use(form.cleaned_data["code"]):
+            next_url = request.session.get(PENDING_2FA_NEXT) or "/"
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            throttle.clear("login", user.email, "totp")
+            return redirect(next_url)
+        else:
+            throttle.hit("login", user.email, "totp")
+            form.add_error("code", "That code is not right (or was already used). Try the newest code.")
+            status = 400
+    elif request.method == "POST":
+        status = 400
+    return render(request, "accounts/two_factor_verify.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request):
+    """Staff turn their second factor on (scan the secret, confirm a code) or off (with a code)."""
+    if not request.user.is_authenticated:
+        return auth_views.redirect_to_login(request.get_full_path())
+    if not request.user.is_staff:
+        raise PermissionDenied("The second factor is for staff accounts.")
+    device, _ = StaffTOTP.objects.get_or_create(user=request.user, defaults={"secret": totp.new_secret()})
+    form = TOTPCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        if device.use(form.cleaned_data["code"]):
+            if device.confirmed:
+                device.delete()
+                messages.success(request, "Your second factor is off.")
+            else:
+                StaffTOTP.objects.filter(pk=device.pk).update(confirmed=True)
+                messages.success(request, "Your second factor is on: logins now ask for a code.")
+            return redirect("two_factor_setup")
+        form.add_error("code", "That code is not right. Check the time on your phone and try the newest code.")
+        status = 400
+    elif request.method == "POST":
+        status = 400
+    context = {
+        "form": form,
+        "device": device,
+        "uri": totp.provisioning_uri(device.secret, request.user.email),
+    }
+    return render(request, "accounts/two_factor_setup.html", context, status=status)
