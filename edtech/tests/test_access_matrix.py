@@ -1,0 +1,167 @@
+"""Every page × every role: who may see what. These are children's data."""
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
+
+from accounts.tests.factories import (
+    ParentFactory,
+    StaffFactory,
+    StudentFactory,
+    StudentParentLinkFactory,
+    UserFactory,
+)
+from curriculum.tests.factories import QuestionFactory
+from curriculum.tests.helpers import answer
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "student", "other_student", "parent", "other_parent", "staff", "editor"]
+
+
+@pytest.fixture
+def world():
+    student, other_student = StudentFactory(), StudentFactory()
+    parent, other_parent = ParentFactory(), ParentFactory()
+    StudentParentLinkFactory(student=student, parent=parent)
+    StudentParentLinkFactory(student=other_student, parent=other_parent)
+    editor = UserFactory(is_staff=True)
+    editor.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="curriculum",
+            codename__in=[
+                "view_chapter",
+                "change_chapter",
+                "add_chapter",
+                "view_question",
+                "change_question",
+                "add_question",
+            ],
+        )
+    )
+    question = QuestionFactory()
+    submission = answer(student, question)
+    return {
+        "student": student.user,
+        "other_student": other_student.user,
+        "parent": parent.user,
+        "other_parent": other_parent.user,
+        "staff": StaffFactory(),
+        "editor": editor,
+        "ids": {
+            "child": student.pk,
+            "other_child": other_student.pk,
+            "chapter": question.chapter_id,
+            "quiz": question.quiz_id,
+            "submission": submission.pk,
+        },
+    }
+
+
+LOGIN = "login"  # a redirect to the login page with ?next=
+HOME = "home"  # a redirect away (already signed in)
+ADMIN_LOGIN = "admin-login"
+
+# url → expected outcome per role; an int is a status code.
+MATRIX = {
+    "/": {"anonymous": 200, "*": HOME},
+    "/healthz": {"*": 200},
+    "/accounts/signup/student/": {"anonymous": 200, "*": HOME},
+    "/accounts/signup/parent/": {"anonymous": 200, "*": HOME},
+    "/learn/": {"anonymous": LOGIN, "student": 200, "other_student": 200, "*": 403},
+    "/learn/{chapter}/": {"anonymous": LOGIN, "student": 200, "other_student": 200, "*": 403},
+    "/learn/{chapter}/q/{quiz}/": {"anonymous": LOGIN, "student": 200, "other_student": 200, "*": 403},
+    "/learn/{chapter}/q/{quiz}/answers/{submission}/": {
+        "anonymous": LOGIN,
+        "student": 200,
+        "other_student": 404,
+        "*": 403,
+    },
+    "/dashboard/": {"anonymous": LOGIN, "student": 200, "other_student": 200, "*": 403},
+    "/leaderboard/": {"anonymous": LOGIN, "student": 200, "other_student": 200, "*": 403},
+    "/profile/": {"anonymous": LOGIN, "student": 200, "other_student": 200, "*": 403},
+    "/family/": {"anonymous": LOGIN, "parent": 200, "other_parent": 200, "*": 403},
+    "/family/link/": {"anonymous": LOGIN, "parent": 200, "other_parent": 200, "*": 403},
+    "/family/children/{child}/": {"anonymous": LOGIN, "parent": 200, "other_parent": 404, "*": 403},
+    "/family/children/{other_child}/": {"anonymous": LOGIN, "parent": 404, "other_parent": 200, "*": 403},
+    "/accounts/2fa/": {"anonymous": LOGIN, "staff": 200, "editor": 200, "*": 403},
+    "/accounts/password_change/": {"anonymous": LOGIN, "*": 200},
+    "/admin/": {"staff": 200, "editor": 200, "*": ADMIN_LOGIN},
+    "/admin/curriculum/question/": {"staff": 200, "editor": 200, "*": ADMIN_LOGIN},
+    "/admin/curriculum/chapter/": {"staff": 200, "editor": 200, "*": ADMIN_LOGIN},
+    "/admin/accounts/student/": {"staff": 200, "editor": 403, "*": ADMIN_LOGIN},
+    "/admin/accounts/user/": {"staff": 200, "editor": 403, "*": ADMIN_LOGIN},
+    "/admin/curriculum/quizsubmission/": {"staff": 200, "editor": 403, "*": ADMIN_LOGIN},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("pattern", list(MATRIX))
+def test_access_matrix(client, world, pattern, role):
+    url = pattern.format(**world["ids"])
+    if role != "anonymous":
+        client.force_login(world[role])
+    expected = MATRIX[pattern].get(role, MATRIX[pattern].get("*"))
+
+    response = client.get(url)
+
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/?next=")
+    elif expected == ADMIN_LOGIN:
+        assert response.status_code == 302
+        assert "/login/" in response["Location"]
+    elif expected == HOME:
+        assert response.status_code == 302
+        assert "/accounts/login/" not in response["Location"]
+    else:
+        assert response.status_code == expected
+
+
+POSTS = [
+    "/accounts/signup/student/",
+    "/accounts/signup/parent/",
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/learn/{chapter}/q/{quiz}/",
+    "/profile/",
+    "/profile/family-code/",
+    "/family/link/",
+    "/accounts/password_reset/",
+]
+
+
+@pytest.mark.parametrize("pattern", POSTS)
+def test_every_post_needs_a_csrf_token(world, pattern):
+    url = pattern.format(**world["ids"])
+    client = Client(enforce_csrf_checks=True)
+    role = "parent" if "family" in url else "student"
+    if "signup" not in url and "login" not in url and "password_reset" not in url:
+        client.force_login(world[role])
+
+    response = client.post(url, {"code": "X", "selected_answer_index": "0", "name": "x"})
+
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("target", ["https://evil.example.com/", "//evil.example.com/", "http:/\\evil.example.com"])
+def test_login_never_redirects_off_site(client, world, target):
+    from accounts.tests.factories import PASSWORD
+
+    response = client.post(
+        f"/accounts/login/?next={target}", {"username": world["student"].email, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert "evil" not in response["Location"]
+
+
+def test_security_headers_are_set(client, world):
+    client.force_login(world["student"])
+    response = client.get("/learn/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp  # a nonce joins it only on pages with an inline script (none today)
+    assert "unsafe-inline" not in csp
+    assert response["X-Request-ID"]
