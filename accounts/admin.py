@@ -1,10 +1,25 @@
+import itertools
+import logging
+from collections.abc import Iterator
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import forms as auth_forms
-from django.db.models import Count
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import Count, F
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 
-from accounts.models import FamilyCodeAttempt, Parent, Student, StudentParentLink, User
+from accounts.models import FamilyCodeAttempt, Parent, StaffTOTP, Student, StudentParentLink, ThrottleHit, User
+from edtech import cache
+
+logger = logging.getLogger(__name__)
 
 
 class EmailFieldMixin:
@@ -124,6 +139,108 @@ class ChildLinkInline(admin.TabularInline):
     verbose_name_plural = "children"
 
 
+# The profile fields a student's export holds: listed, so that a new column (like family_code) is never exported unseen.
+EXPORT_PROFILE_FIELDS = (
+    "id",
+    "name",
+    "email",
+    "grade_level",
+    "time_zone",
+    "total_xp",
+    "current_streak",
+    "best_streak",
+    "last_active_on",
+    "created_at",
+    "updated_at",
+)
+EXPORT_BATCH = 1000
+
+
+def student_export(student: Student) -> Iterator[str]:
+    """Everything stored about one student, as one JSON document yielded in pieces.
+
+    The profile (no family code), the login account (e-mail and dates: no password hash, no
+    public id), the linked parents (id and name only: the rest is the parents' own data), then
+    every answer, progress row and daily analytics row, each list read with a server-side cursor
+    a batch at a time. Each part is its own query: an answer recorded during the export may
+    appear in one part and not another.
+    """
+    encoder = DjangoJSONEncoder()
+    account = student.user
+    head = {
+        "exported_at": timezone.now(),
+        "student": {field: getattr(student, field) for field in EXPORT_PROFILE_FIELDS},
+        "account": {"email": account.email, "date_joined": account.date_joined, "last_login": account.last_login},
+        "parents": list(
+            student.parent_links.order_by("id").values("parent_id", name=F("parent__name"), linked_at=F("created_at"))
+        ),
+    }
+    lists = {
+        "answers": student.submissions.order_by("id").values(
+            "selected_answer_index",
+            "is_correct",
+            "xp_earned",
+            "time_taken_seconds",
+            "submitted_at",
+            quiz_id=F("question__quiz_id"),
+            chapter_id=F("question__chapter_id"),
+        ),
+        "progress": student.progress.order_by("chapter_id").values(
+            "chapter_id", "mastery_score", "questions_completed", "questions_correct", "last_answered_at"
+        ),
+        "daily_analytics": student.daily_analytics.order_by("analytics_date").values(
+            "analytics_date",
+            "questions_answered",
+            "questions_correct",
+            "xp_earned",
+            "time_spent_seconds",
+            "time_spent_minutes",
+            "streak_count",
+        ),
+    }
+    yield "{" + ", ".join(f"{encoder.encode(key)}: {encoder.encode(value)}" for key, value in head.items())
+    for key, rows in lists.items():
+        yield f", {encoder.encode(key)}: ["
+        batches = itertools.batched(rows.iterator(chunk_size=EXPORT_BATCH), EXPORT_BATCH, strict=False)
+        for number, batch in enumerate(batches):
+            yield ("," if number else "") + ",".join(encoder.encode(row) for row in batch)
+        yield "]"
+    yield "}\n"
+
+
+def erasure_counts(student: Student) -> dict[str, int]:
+    """The rows that go with the student when they are erased (the profile and login account aside)."""
+    return {
+        "answers": student.submissions.count(),
+        "progress": student.progress.count(),
+        "daily_analytics": student.daily_analytics.count(),
+        "parent_links": student.parent_links.count(),
+    }
+
+
+def erase_student(student: Student) -> None:
+    """Delete the student's login account: the database's ON DELETE CASCADEs remove the student row
+    and every row of theirs (answers, progress, daily analytics, parent links) in the same statement.
+
+    A concurrent answer holds the student's row lock; the delete waits for it, and an answer
+    arriving after the delete fails on its foreign key. Their cached numbers and the leaderboard
+    (which shows names) are dropped after the commit.
+    """
+    student_id, version = student.pk, student.cache_version
+
+    def forget():
+        cache.forget_student(student_id, version)
+        cache.delete("leaderboard", "top")
+
+    with transaction.atomic():
+        User.objects.filter(public_id=student.user_id).delete()
+        transaction.on_commit(forget)
+
+
+class EraseStudentForm(forms.Form):
+    confirm = forms.BooleanField(label="I understand that this erases the student and cannot be undone.")
+
+
 @admin.register(Student)
 class StudentAdmin(admin.ModelAdmin):
     form = StudentForm
@@ -148,6 +265,51 @@ class StudentAdmin(admin.ModelAdmin):
     list_filter = ("grade_level",)
     search_fields = ("name", "email")
     ordering = ("name", "id")
+
+    def get_urls(self):
+        # Before the model's own URLs: "<path:object_id>/" would take these paths otherwise.
+        view = self.admin_site.admin_view
+        return [
+            path("<int:student_id>/export/", view(self.export_view), name="accounts_student_export"),
+            path("<int:student_id>/erase/", view(self.erase_view), name="accounts_student_erase"),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request, student_id):
+        """The student's data as a JSON download (a data access request), for staff who may view the student."""
+        student = get_object_or_404(self.get_queryset(request).select_related("user"), pk=student_id)
+        if not self.has_view_permission(request, student):
+            raise PermissionDenied
+        logger.info("student data exported student_id=%s staff_id=%s", student.pk, request.user.pk)
+        response = StreamingHttpResponse(student_export(student), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="student-{student.pk}.json"'
+        return response
+
+    def erase_view(self, request, student_id):
+        """Confirm, then erase the student with their login account and all their rows (an erasure request)."""
+        student = get_object_or_404(self.get_queryset(request).select_related("user"), pk=student_id)
+        if not self.has_delete_permission(request, student):
+            raise PermissionDenied
+        form = EraseStudentForm(request.POST) if request.method == "POST" else EraseStudentForm()
+        if form.is_bound and form.is_valid():
+            erase_student(student)
+            # Ids only: the log outlives the erasure.
+            logger.info(
+                "student erased student_id=%s account_id=%s staff_id=%s", student.pk, student.user.pk, request.user.pk
+            )
+            self.message_user(
+                request, f"Student #{student.pk}, their login account and all their data were erased.", messages.SUCCESS
+            )
+            return redirect("admin:accounts_student_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Erase student",
+            "opts": self.opts,
+            "student": student,
+            "counts": erasure_counts(student),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/accounts/student/erase.html", context)
 
 
 @admin.register(Parent)
@@ -189,6 +351,36 @@ class FamilyCodeAttemptAdmin(admin.ModelAdmin):
     search_fields = ("parent__name", "parent__email")
     date_hierarchy = "attempted_at"
     actions = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StaffTOTP)
+class StaffTOTPAdmin(admin.ModelAdmin):
+    """Which staff accounts have a second factor; the secret is never shown. Deleting one turns it off."""
+
+    list_display = ("user", "confirmed", "created_at")
+    list_filter = ("confirmed",)
+    list_select_related = ("user",)
+    search_fields = ("user__email",)
+    fields = ("user", "confirmed", "created_at")
+    readonly_fields = ("user", "confirmed", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ThrottleHit)
+class ThrottleHitAdmin(admin.ModelAdmin):
+    """Counted events of the rate limits (hashed keys only); deleting a row lifts a lock early."""
+
+    list_display = ("scope", "at")
+    list_filter = ("scope",)
+    date_hierarchy = "at"
 
     def has_add_permission(self, request):
         return False

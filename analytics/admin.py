@@ -1,7 +1,57 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import path
 
+from analytics import content
 from analytics.models import DailyAnalytics, StudentProgress, WeeklySummary
 from curriculum.admin import DerivedDataAdmin
+from curriculum.models import Chapter
+
+# Column headers of the content analytics pages; their keys are the only accepted ?o= values.
+CHAPTER_HEADERS = {
+    "name": "Chapter",
+    "started": "Students started",
+    "mastery": "Average mastery",
+    "answers_7d": "Answers, last 7 days",
+    "answers_30d": "Answers, last 30 days",
+}
+QUESTION_HEADERS = {
+    "quiz_id": "Question",
+    "answers": "Answers",
+    "correct_pct": "Correct",
+    "wrong_count": "Most chosen wrong option",
+    "median_seconds": "Median time",
+}
+
+
+class ChapterFilterForm(forms.Form):
+    chapter = forms.ModelChoiceField(Chapter.objects.in_map_order(), required=False, empty_label="All chapters")
+
+
+def _check_content_permission(request: HttpRequest) -> None:
+    # admin_view has already sent anyone who is not active staff to the admin login.
+    if not request.user.has_perm("curriculum.view_question"):
+        raise PermissionDenied
+
+
+def _sort_order(request: HttpRequest, columns: tuple[str, ...]) -> str:
+    """The ?o= value when it names a column (with an optional leading "-"), else ""."""
+    order = request.GET.get("o", "")
+    return order if order.removeprefix("-") in columns else ""
+
+
+def _column_headers(request: HttpRequest, labels: dict[str, str], order: str) -> list[dict]:
+    """Sort links for the column headers: a click sorts by a column, a second click reverses it."""
+    headers = []
+    for column, label in labels.items():
+        sort = {column: "ascending", f"-{column}": "descending"}.get(order, "")
+        query = request.GET.copy()
+        query["o"] = f"-{column}" if sort == "ascending" else column
+        headers.append({"label": label, "url": f"?{query.urlencode()}", "sort": sort})
+    return headers
 
 
 @admin.register(StudentProgress)
@@ -18,6 +68,42 @@ class StudentProgressAdmin(DerivedDataAdmin):
     list_filter = ("chapter__subject", "chapter")
     search_fields = ("student__name", "student__email", "chapter__id", "chapter__name")
     ordering = ("student__name", "student_id", "chapter__subject", "chapter__order")
+
+    def get_urls(self):
+        # Content analytics live here, before the model's own URLs ("<path:object_id>/" would take them).
+        view = self.admin_site.admin_view
+        return [
+            path("content/chapters/", view(self.content_chapters_view), name="analytics_content_chapters"),
+            path("content/questions/", view(self.content_questions_view), name="analytics_content_questions"),
+            *super().get_urls(),
+        ]
+
+    def content_chapters_view(self, request):
+        _check_content_permission(request)
+        order = _sort_order(request, content.CHAPTER_COLUMNS)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Content analytics: chapters",
+            "headers": _column_headers(request, CHAPTER_HEADERS, order),
+            "rows": content.chapter_stats(order=order),
+        }
+        return TemplateResponse(request, "admin/analytics/content_chapters.html", context)
+
+    def content_questions_view(self, request):
+        _check_content_permission(request)
+        order = _sort_order(request, content.QUESTION_COLUMNS)
+        form = ChapterFilterForm(request.GET)
+        chapter = form.cleaned_data["chapter"] if form.is_valid() else None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Content analytics: questions",
+            "form": form,
+            "order": order,
+            "chapter": chapter,
+            "headers": _column_headers(request, QUESTION_HEADERS, order),
+            "rows": content.question_stats(chapter_id=chapter.pk if chapter else None, order=order),
+        }
+        return TemplateResponse(request, "admin/analytics/content_questions.html", context)
 
 
 @admin.register(DailyAnalytics)

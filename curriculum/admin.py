@@ -1,15 +1,43 @@
+from urllib.parse import urlencode
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from curriculum.admin_forms import OPTION_FIELDS, QuestionAdminForm
+from curriculum.admin_transfer import QuestionTransferAdminMixin
 from curriculum.models import Chapter, Question, QuizSubmission
+
+
+class QuestionInline(admin.TabularInline):
+    """The chapter's questions at a glance; each is edited on its own page (options, answers, preview)."""
+
+    model = Question
+    fields = ("quiz_id", "text", "difficulty_level")
+    readonly_fields = fields
+    ordering = ("id",)
+    extra = 0
+    # Deleting here would take the question's answers with it without the confirmation page.
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        # A question needs its options: the chapter page links to the question's add page instead.
+        return False
+
+    @admin.display(description="question")
+    def text(self, obj):
+        return Truncator(obj.question_text).chars(120)
 
 
 @admin.register(Chapter)
 class ChapterAdmin(admin.ModelAdmin):
     fields = ("id", "subject", "order", "name", "description", "is_locked", "unlock_xp_required", "created_at")
-    readonly_fields = ("created_at",)
+    readonly_fields = ("created_at", "add_question")
+    inlines = (QuestionInline,)
     list_display = ("id", "subject", "order", "name", "is_locked", "unlock_xp_required", "question_count")
     list_display_links = ("id", "name")
     list_filter = ("subject", "is_locked")
@@ -18,6 +46,9 @@ class ChapterAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(question_count=Count("questions"))
+
+    def get_fields(self, request, obj=None):
+        return (*self.fields, "add_question") if obj else self.fields
 
     def get_readonly_fields(self, request, obj=None):
         # The id is in every question's and answer's foreign key: fixed once created.
@@ -31,31 +62,87 @@ class ChapterAdmin(admin.ModelAdmin):
     def question_count(self, obj):
         return obj.question_count
 
+    @admin.display(description="new question")
+    def add_question(self, obj):
+        url = f"{reverse('admin:curriculum_question_add')}?{urlencode({'chapter': obj.pk})}"
+        return format_html('<a href="{}" class="addlink">Add a question to this chapter</a>', url)
+
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
-    fields = (
-        "quiz_id",
-        "chapter",
-        "difficulty_level",
-        "question_text",
-        "options",
-        "correct_answer_index",
-        "explanation",
-        "image_url",
-        "created_at",
+class QuestionAdmin(QuestionTransferAdminMixin, admin.ModelAdmin):
+    form = QuestionAdminForm
+    fieldsets = (
+        (None, {"fields": ("quiz_id", "chapter", "difficulty_level", "question_text", "explanation")}),
+        ("Picture", {"fields": ("image_url", "thumbnail")}),
+        (
+            "Options",
+            {
+                "description": "Fill the options from the first one on (at least two), then pick the correct one.",
+                "fields": (*OPTION_FIELDS, "correct_option", "confirm_answer_change"),
+            },
+        ),
+        ("As a student sees it (last saved version)", {"fields": ("preview",)}),
+        (None, {"fields": ("created_at",)}),
     )
-    readonly_fields = ("created_at",)
+    readonly_fields = ("thumbnail", "preview", "created_at")
     autocomplete_fields = ("chapter",)
-    list_display = ("quiz_id", "chapter", "difficulty_level", "short_text", "correct_answer_index")
+    list_display = ("quiz_id", "chapter", "difficulty_level", "short_text", "correct_answer")
     list_select_related = ("chapter",)
     list_filter = ("chapter__subject", "difficulty_level", "chapter")
     search_fields = ("quiz_id", "question_text")
     ordering = ("chapter__subject", "chapter__order", "chapter_id", "id")
 
+    class Media:
+        css = {"all": ("admin/curriculum.css",)}
+
+    def get_fieldsets(self, request, obj=None):
+        if obj:
+            return self.fieldsets
+        # A new question has nothing to show yet and no answers to protect.
+        hidden = {"thumbnail", "preview", "confirm_answer_change", "created_at"}
+        fieldsets = []
+        for name, options in self.fieldsets:
+            fields = tuple(field for field in options["fields"] if field not in hidden)
+            if fields:
+                fieldsets.append((name, {**options, "fields": fields}))
+        return fieldsets
+
     @admin.display(description="question", ordering="question_text")
     def short_text(self, obj):
         return Truncator(obj.question_text).chars(80)
+
+    @admin.display(description="correct answer", ordering="correct_answer_index")
+    def correct_answer(self, obj):
+        index = obj.correct_answer_index
+        return f"{index + 1}. {Truncator(obj.options[index]).chars(40)}"
+
+    @admin.display(description="thumbnail")
+    def thumbnail(self, obj):
+        if not obj.image_url:
+            return "No picture"
+        return format_html('<img class="lq-thumbnail" src="{}" alt="Picture for this question">', obj.image_url)
+
+    @admin.display(description="preview")
+    def preview(self, obj):
+        # From the database, not from obj: after a refused save obj holds the unsaved edits.
+        saved = Question.objects.get(pk=obj.pk)
+        correct_mark = format_html(' <strong class="lq-preview-mark">{}</strong>', "correct answer")
+        options = format_html_join(
+            "",
+            '<li class="{}">{}{}</li>',
+            (
+                ("lq-preview-correct", option, correct_mark)
+                if index == saved.correct_answer_index
+                else ("lq-preview-option", option, "")
+                for index, option in enumerate(saved.options)
+            ),
+        )
+        return format_html(
+            '<div class="lq-preview"><p class="lq-preview-text">{}</p>{}<ol class="lq-preview-options">{}</ol></div>',
+            saved.question_text,
+            self.thumbnail(saved) if saved.image_url else "",
+            options,
+        )
 
 
 class DerivedDataAdmin(admin.ModelAdmin):

@@ -280,13 +280,16 @@ def test_the_question_form_refuses_a_correct_index_outside_the_options(staff_cli
         "chapter": chapter.pk,
         "difficulty_level": "easy",
         "question_text": "What is 2 + 2?",
-        "options": '["3", "4"]',
-        "correct_answer_index": 2,
+        "option_1": "3",
+        "option_2": "4",
+        "correct_option": 3,
         "explanation": "Count on two.",
     }
 
     response = staff_client.post(admin_url(Question, "add"), data)
 
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors
+    assert response.context["adminform"].form.errors == {
+        "correct_option": ["The correct option is option 3, which is empty."]
+    }
     assert not Question.objects.exists()

@@ -1,0 +1,133 @@
+"""The admin's question form: the options as separate text fields, the correct one picked among them."""
+
+from django import forms
+from django.contrib.admin.widgets import AdminRadioSelect
+
+from curriculum.models import Question
+
+MIN_OPTIONS = 2
+MAX_OPTIONS = 6
+OPTION_FIELDS = tuple(f"option_{number}" for number in range(1, MAX_OPTIONS + 1))
+
+
+def _option_field(number: int) -> forms.CharField:
+    required = number <= MIN_OPTIONS
+    return forms.CharField(
+        label=f"Option {number}",
+        required=required,
+        error_messages={"required": f"A question needs at least {MIN_OPTIONS} options: write option {number}."},
+        widget=forms.TextInput(attrs={"class": "vTextField"}),
+    )
+
+
+class QuestionAdminForm(forms.ModelForm):
+    """Writes `options` as a JSON list of the filled option fields and `correct_answer_index` 0-based.
+
+    The options must be filled from the first one on, without gaps, and differ from each
+    other (ignoring case and surrounding spaces). Changing the options or the correct
+    answer of a question that students have answered needs confirm_answer_change ticked:
+    the recorded answers keep the verdict they were given.
+    """
+
+    option_1 = _option_field(1)
+    option_2 = _option_field(2)
+    option_3 = _option_field(3)
+    option_4 = _option_field(4)
+    option_5 = _option_field(5)
+    option_6 = _option_field(6)
+    correct_option = forms.TypedChoiceField(
+        label="Correct option",
+        choices=[(number, str(number)) for number in range(1, MAX_OPTIONS + 1)],
+        coerce=int,
+        widget=AdminRadioSelect(attrs={"class": "radiolist inline"}),
+        error_messages={
+            "required": "Choose which option is the correct answer.",
+            "invalid_choice": f"The correct option must be one of options 1 to {MAX_OPTIONS}.",
+        },
+    )
+    difficulty_level = forms.TypedChoiceField(
+        label="Difficulty",
+        choices=[("", "Not set"), *Question.Difficulty.choices],
+        required=False,
+        empty_value=None,
+    )
+    confirm_answer_change = forms.BooleanField(
+        label="Confirm the change of answers",
+        required=False,
+        help_text="Needed only when students have answered this question and its options or correct option change.",
+    )
+
+    class Meta:
+        model = Question
+        fields = ("quiz_id", "chapter", "difficulty_level", "question_text", "explanation", "image_url")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        question = self.instance
+        self.saved_options = [str(option) for option in question.options] if question.pk else []
+        self.answer_count = question.submissions.count() if question.pk else 0
+        if question.pk:
+            for name, option in zip(OPTION_FIELDS, self.saved_options, strict=False):
+                self.initial.setdefault(name, option)
+            self.initial.setdefault("correct_option", question.correct_answer_index + 1)
+            self.fields[
+                "confirm_answer_change"
+            ].help_text = f"{self._answers()} so far. {self.fields['confirm_answer_change'].help_text}"
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if len(self.saved_options) > MAX_OPTIONS:
+            raise forms.ValidationError(
+                f"This question has {len(self.saved_options)} options, more than the {MAX_OPTIONS} this form "
+                "can edit: saving it here would drop the others."
+            )
+        texts = [cleaned_data.get(name) or "" for name in OPTION_FIELDS]
+        options = self._clean_options(texts)
+        correct = cleaned_data.get("correct_option")
+        if correct is not None and not texts[correct - 1]:
+            self.add_error("correct_option", f"The correct option is option {correct}, which is empty.")
+        if options is None or self.has_error("correct_option") or correct is None:
+            return cleaned_data
+
+        cleaned_data["options"] = options
+        cleaned_data["correct_answer_index"] = correct - 1
+        answers_change = self.instance.pk and (
+            options != self.saved_options or correct - 1 != self.instance.correct_answer_index
+        )
+        if answers_change and self.answer_count and not cleaned_data.get("confirm_answer_change"):
+            self.add_error(
+                "confirm_answer_change",
+                f"This question has {self._answers()}. Their verdicts will not change. Tick to confirm.",
+            )
+        return cleaned_data
+
+    def _clean_options(self, texts: list[str]) -> list[str] | None:
+        """The filled options in order, or None after adding an error to each faulty field."""
+        filled = [index for index, text in enumerate(texts) if text]
+        last = filled[-1] if filled else -1
+        valid = not any(self.has_error(name) for name in OPTION_FIELDS)
+        for index in range(MIN_OPTIONS, last):
+            if not texts[index]:
+                self.add_error(
+                    OPTION_FIELDS[index],
+                    f"Option {index + 1} is empty but option {last + 1} is not: "
+                    "fill it in, or move the later options up.",
+                )
+                valid = False
+        seen = {}
+        for index in filled:
+            key = texts[index].casefold()
+            if key in seen:
+                self.add_error(OPTION_FIELDS[index], f"Option {index + 1} repeats option {seen[key] + 1}.")
+                valid = False
+            else:
+                seen[key] = index
+        return texts[: last + 1] if valid else None
+
+    def _answers(self) -> str:
+        return f"{self.answer_count} recorded answer{'' if self.answer_count == 1 else 's'}"
+
+    def save(self, commit=True):
+        self.instance.options = self.cleaned_data["options"]
+        self.instance.correct_answer_index = self.cleaned_data["correct_answer_index"]
+        return super().save(commit)
