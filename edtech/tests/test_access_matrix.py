@@ -1,7 +1,7 @@
 """Every page × every role: who may see what. These are children's data."""
 
 import pytest
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.test import Client
 
 from accounts.tests.factories import (
@@ -26,19 +26,7 @@ def world():
     StudentParentLinkFactory(student=student, parent=parent)
     StudentParentLinkFactory(student=other_student, parent=other_parent)
     editor = UserFactory(is_staff=True)
-    editor.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="curriculum",
-            codename__in=[
-                "view_chapter",
-                "change_chapter",
-                "add_chapter",
-                "view_question",
-                "change_question",
-                "add_question",
-            ],
-        )
-    )
+    editor.groups.add(Group.objects.get(name="Content editors"))  # created by a data migration
     question = QuestionFactory()
     submission = answer(student, question)
     return {
@@ -91,7 +79,15 @@ MATRIX = {
     "/admin/curriculum/chapter/": {"staff": 200, "editor": 200, "*": ADMIN_LOGIN},
     "/admin/accounts/student/": {"staff": 200, "editor": 403, "*": ADMIN_LOGIN},
     "/admin/accounts/user/": {"staff": 200, "editor": 403, "*": ADMIN_LOGIN},
-    "/admin/curriculum/quizsubmission/": {"staff": 200, "editor": 403, "*": ADMIN_LOGIN},
+    "/admin/curriculum/quizsubmission/": {"staff": 200, "editor": 200, "*": ADMIN_LOGIN},
+    "/admin/curriculum/question/import/": {"staff": 200, "editor": 200, "*": ADMIN_LOGIN},
+    "/admin/curriculum/question/export/": {"staff": 200, "editor": 200, "*": ADMIN_LOGIN},
+    "/admin/analytics/studentprogress/content/chapters/": {"staff": 200, "editor": 200, "*": ADMIN_LOGIN},
+    "/admin/analytics/studentprogress/content/questions/": {"staff": 200, "editor": 200, "*": ADMIN_LOGIN},
+    "/admin/accounts/student/{child}/change/": {"staff": 200, "editor": 403, "*": ADMIN_LOGIN},
+    "/admin/accounts/student/{child}/export/": {"staff": 200, "editor": 403, "*": ADMIN_LOGIN},
+    "/admin/accounts/student/{child}/erase/": {"staff": 200, "editor": 403, "*": ADMIN_LOGIN},
+    "/admin/accounts/parent/": {"staff": 200, "editor": 403, "*": ADMIN_LOGIN},
 }
 
 
