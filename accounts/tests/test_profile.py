@@ -1,17 +1,9 @@
 import pytest
 
 from accounts.models import Student
-from accounts.tests.factories import StudentFactory, UserFactory
+from accounts.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def student_client(client):
-    student = StudentFactory(name="Maya Lopez", grade_level=4)
-    client.force_login(student.user)
-    client.student = student
-    return client
 
 
 def test_the_profile_shows_name_email_and_grade(student_client):

@@ -2,7 +2,6 @@ import datetime
 
 import pytest
 
-from accounts.tests.factories import StudentFactory
 from curriculum.tests.factories import ChapterFactory, QuestionFactory
 from curriculum.tests.helpers import answer
 
@@ -10,14 +9,6 @@ pytestmark = pytest.mark.django_db
 
 NOW = datetime.datetime.now(tz=datetime.UTC)
 DAY = datetime.timedelta(days=1)
-
-
-@pytest.fixture
-def student_client(client):
-    student = StudentFactory(name="Maya Lopez")
-    client.force_login(student.user)
-    client.student = student
-    return client
 
 
 def test_the_dashboard_shows_xp_streak_mastery_review_and_recent_answers(student_client):

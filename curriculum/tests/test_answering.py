@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from accounts.tests.factories import ParentFactory, StaffFactory, StudentFactory
+from accounts.tests.factories import ParentFactory, StaffFactory
 from curriculum import forms as answer_forms
 from curriculum.models import QuizSubmission
 from curriculum.tests.factories import ChapterFactory, QuestionFactory
@@ -19,14 +19,6 @@ def url(question):
 
 def token_from(response) -> str:
     return re.search(r'name="token" value="([^"]+)"', response.content.decode()).group(1)
-
-
-@pytest.fixture
-def student_client(client):
-    student = StudentFactory()
-    client.force_login(student.user)
-    client.student = student
-    return client
 
 
 def test_the_question_page_shows_options_but_never_the_answer(student_client):

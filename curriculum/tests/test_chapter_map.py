@@ -1,18 +1,9 @@
 import pytest
 
-from accounts.tests.factories import StudentFactory
 from curriculum.tests.factories import ChapterFactory, QuestionFactory
 from curriculum.tests.helpers import answer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def student_client(client):
-    student = StudentFactory()
-    client.force_login(student.user)
-    client.student = student
-    return client
 
 
 def test_chapters_are_grouped_by_subject_in_order(student_client):

@@ -9,14 +9,6 @@ from curriculum.tests.helpers import answer
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def student_client(client):
-    student = StudentFactory()
-    client.force_login(student.user)
-    client.student = student
-    return client
-
-
 def test_each_question_shows_its_state_and_continue_goes_to_the_first_not_yet_right(student_client):
     chapter = ChapterFactory()
     right, wrong, new = (QuestionFactory(chapter=chapter) for _ in range(3))
