@@ -79,9 +79,7 @@ class StudentReport:
     rows_changed: int = 0
 
 
-def expected_numbers(
-    answers: Iterable[Answer], *, zone: zoneinfo.ZoneInfo, chapter_sizes: dict[str, int]
-) -> Expected:
+def expected_numbers(answers: Iterable[Answer], *, zone: zoneinfo.ZoneInfo, chapter_sizes: dict[str, int]) -> Expected:
     """What a student's stored numbers should be, given all their answers in id order. No database.
 
     An answer's day is its answered_on, or (for rows recorded without one) the
@@ -179,7 +177,7 @@ def rebuild_student(student_id: int, *, fix: bool) -> StudentReport | None:
         ]
         expected = expected_numbers(answers, zone=student.zone, chapter_sizes=_chapter_sizes(answers))
         report = StudentReport(student_id=student_id)
-        _compare_student(student, expected, report, fix=fix)
+        _compare_student(student, expected, report)
         _compare_progress(student, expected, report, fix=fix)
         _compare_daily(student, expected, report, fix=fix)
         if fix and report.drifts:
@@ -201,7 +199,7 @@ def _chapter_sizes(answers: list[Answer]) -> dict[str, int]:
     )
 
 
-def _compare_student(student: Student, expected: Expected, report: StudentReport, *, fix: bool) -> None:
+def _compare_student(student: Student, expected: Expected, report: StudentReport) -> None:
     changed = False
     for name in STUDENT_FIELDS:
         stored = getattr(student, name)

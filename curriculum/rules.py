@@ -53,8 +53,10 @@ def next_streak(*, current: int, best: int, last_active: datetime.date | None, t
     """The streak after an answer on `today`, given the previous active day.
 
     Same day: unchanged; the day after: +1; any other gap (or the first answer): 1.
+    A day before the last active one (possible only after the student moves to an
+    earlier time zone) changes nothing: the streak is never broken by a clock.
     """
-    if last_active == today:
+    if last_active is not None and today <= last_active:
         new = max(current, 1)
     elif last_active == today - datetime.timedelta(days=1):
         new = current + 1

@@ -47,9 +47,11 @@ def record_answer(
     and returns the first submission. Raises ChapterClosed when the chapter is
     locked for the student; then nothing is recorded.
     """
-    now = now or timezone.now()
     with transaction.atomic(durable=True):
         locked = Student.objects.select_for_update().get(pk=student.pk)
+        # The clock is read after the lock: answers that wait for each other are recorded in time
+        # order, so one landing just before midnight cannot follow one from just after it.
+        now = now or timezone.now()
 
         first = QuizSubmission.objects.filter(form_token=form_token, student=locked).first()
         if first is not None:
@@ -93,7 +95,7 @@ def record_answer(
             total_xp=Coalesce("total_xp", 0) + xp,
             current_streak=streak.current,
             best_streak=streak.best,
-            last_active_on=today,
+            last_active_on=max(today, locked.last_active_on or today),
             # updated_at is the cache version: it must change on every write, even within a microsecond.
             updated_at=locked.next_updated_at(),
         )

@@ -143,3 +143,8 @@ def test_question_state():
     assert rules.question_state(answered=False, latest_counted_correct=None) == "new"
     assert rules.question_state(answered=True, latest_counted_correct=False) == "wrong"
     assert rules.question_state(answered=True, latest_counted_correct=True) == "correct"
+
+
+def test_a_day_before_the_last_active_one_leaves_the_streak_alone():
+    # Only possible after the student moves to an earlier time zone.
+    assert rules.next_streak(current=4, best=6, last_active=D, today=D - DAY) == rules.Streak(4, 6)
