@@ -83,7 +83,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "min_size": env.int("DB_POOL_MIN_SIZE", default=2),
         "max_size": env.int("DB_POOL_MAX_SIZE", default=20),
         "timeout": env.float("DB_POOL_TIMEOUT", default=3.0),
+        # After an outage, give up a reconnection attempt after a few seconds so the next
+        # request starts a fresh one, instead of waiting out the pool's growing back-off.
+        "reconnect_timeout": env.float("DB_POOL_RECONNECT_TIMEOUT", default=5.0),
     }
+    # Check a pooled connection before handing it out: connections broken by a database
+    # restart would otherwise fail one request each after the database is back.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # A dead server must fail fast too, not hang on connect.
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 3)
 
@@ -105,6 +111,8 @@ if REDIS_URL:
                 "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
                 "SOCKET_TIMEOUT": env.float("REDIS_SOCKET_TIMEOUT", default=0.5),
                 "IGNORE_EXCEPTIONS": True,
+                # After a failure, skip Redis for a few seconds instead of waiting on it again.
+                "REDIS_CLIENT_CLASS": "edtech.redis_breaker.BreakerRedis",
             },
         }
     }
@@ -149,7 +157,7 @@ USE_TZ = True
 # --- Static files -----------------------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,0 +1,75 @@
+"""The site's main pages, each with who sees it, over a small world that gives every page content."""
+
+from dataclasses import dataclass
+
+from accounts.tests.factories import ParentFactory, StaffFactory, StudentFactory, StudentParentLinkFactory
+from curriculum.tests.factories import ChapterFactory, QuestionFactory
+from curriculum.tests.helpers import answer
+
+
+@dataclass(frozen=True)
+class MainPage:
+    name: str
+    who: str  # "visitor", "student", "parent" or "staff"
+    path: str
+
+
+NAMES = [
+    "landing",
+    "login",
+    "sign-up",
+    "chapter-map",
+    "chapter",
+    "question",
+    "result",
+    "dashboard",
+    "leaderboard",
+    "profile",
+    "family",
+    "child",
+    "admin-index",
+]
+
+
+@dataclass(frozen=True)
+class World:
+    users: dict  # who -> the User to log in as (None for the visitor)
+    pages: dict  # name -> MainPage
+
+
+def build_world() -> World:
+    """A student with right and wrong answers (and a long name, for narrow screens), a linked parent, staff."""
+    counting = ChapterFactory(
+        id="counting", name="Counting and place value", subject="Math", order=1, description="Ones, tens, hundreds."
+    )
+    questions = QuestionFactory.create_batch(3, chapter=counting, difficulty_level="easy")
+    ChapterFactory(id="fractions", name="Fractions", subject="Math", order=2, is_locked=True, unlock_xp_required=500)
+    ChapterFactory(id="plants", name="Plants", subject="Science", order=1)
+    student = StudentFactory(name="Maximiliana Wolfeschlegelsteinhausen")
+    answer(student, questions[0])
+    wrong = answer(student, questions[1], index=(questions[1].correct_answer_index + 1) % 4)
+    for rival in ("Ben Okafor", "Chloé Martin"):
+        answer(StudentFactory(name=rival), questions[0])
+    parent = ParentFactory(name="Pat Parent")
+    StudentParentLinkFactory(student=student, parent=parent)
+    staff = StaffFactory()
+
+    quiz_id = questions[2].quiz_id
+    pages = [
+        MainPage("landing", "visitor", "/"),
+        MainPage("login", "visitor", "/accounts/login/"),
+        MainPage("sign-up", "visitor", "/accounts/signup/student/"),
+        MainPage("chapter-map", "student", "/learn/"),
+        MainPage("chapter", "student", "/learn/counting/"),
+        MainPage("question", "student", f"/learn/counting/q/{quiz_id}/"),
+        MainPage("result", "student", f"/learn/counting/q/{questions[1].quiz_id}/answers/{wrong.pk}/"),
+        MainPage("dashboard", "student", "/dashboard/"),
+        MainPage("leaderboard", "student", "/leaderboard/"),
+        MainPage("profile", "student", "/profile/"),
+        MainPage("family", "parent", "/family/"),
+        MainPage("child", "parent", f"/family/children/{student.pk}/"),
+        MainPage("admin-index", "staff", "/admin/"),
+    ]
+    assert [page.name for page in pages] == NAMES
+    users = {"visitor": None, "student": student.user, "parent": parent.user, "staff": staff}
+    return World(users=users, pages={page.name: page for page in pages})

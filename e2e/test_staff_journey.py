@@ -1,0 +1,62 @@
+"""A staff member adds a chapter and a question in the admin, and a student answers that question."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import User
+from accounts.tests.factories import PASSWORD, StudentFactory
+from curriculum.models import Chapter, Question
+from e2e import steps
+
+pytestmark = pytest.mark.browser
+
+
+def test_staff_add_a_chapter_and_a_question_that_a_student_then_answers(new_context, log_in_context):
+    User.objects.create_superuser(email="staff@example.com", password=PASSWORD)
+    admin = new_context().new_page()
+    admin.goto("/admin/")
+    expect(admin).to_have_url(re.compile(r"/accounts/login/\?next=/admin/$"))
+    steps.log_in_here(admin, "staff@example.com")
+    expect(admin).to_have_url("/admin/")
+
+    admin.locator("tr.model-chapter").get_by_role("link", name="Add").click()
+    # The admin's labels end in a colon; exact ones keep the nav's "Sidebar" out of "Id".
+    admin.get_by_label("Id:", exact=True).fill("weather")
+    admin.get_by_label("Subject:", exact=True).fill("Science")
+    admin.get_by_label("Order:", exact=True).fill("1")
+    admin.get_by_label("Name:", exact=True).fill("Weather")
+    admin.get_by_label("Description:", exact=True).fill("Sun, rain and clouds.")
+    admin.get_by_label("Is locked:", exact=True).select_option(label="No")  # a nullable boolean: a select
+    admin.get_by_role("button", name="Save and continue editing").click()
+    expect(admin.locator(".messagelist")).to_contain_text("was added successfully")
+
+    admin.get_by_role("link", name="Add a question to this chapter").click()
+    admin.get_by_label("Quiz id:", exact=True).fill("weather-1")
+    admin.get_by_label("Difficulty:", exact=True).select_option("medium")
+    admin.get_by_label("Question text:", exact=True).fill("Which of these falls from clouds?")
+    admin.get_by_label("Explanation:", exact=True).fill("Rain is water falling from clouds.")
+    for number, option in enumerate(["Sand", "Leaves", "Rain"], start=1):
+        admin.get_by_label(f"Option {number}:", exact=True).fill(option)
+    admin.get_by_role("radio", name="3", exact=True).check()
+    admin.get_by_role("button", name="Save", exact=True).click()
+    expect(admin.locator(".messagelist")).to_contain_text("was added successfully")
+
+    assert Chapter.objects.filter(pk="weather", is_locked=False).exists()
+    question = Question.objects.get(quiz_id="weather-1")
+    assert (question.chapter_id, question.options, question.correct_answer_index) == (
+        "weather",
+        ["Sand", "Leaves", "Rain"],
+        2,
+    )
+
+    student = StudentFactory(name="Kim Student")
+    learner = log_in_context(new_context(), student.user).new_page()
+    learner.goto("/learn/")
+    learner.get_by_role("link", name="Weather").first.click()
+    learner.get_by_role("button", name="Start").click()
+    expect(learner.get_by_role("heading", level=1)).to_have_text("Which of these falls from clouds?")
+    steps.answer(learner, correctly=True)
+    assert steps.stats(learner)[:2] == ["+20 XP this answer", "20 XP in total"]
+    expect(learner.get_by_role("region", name="Explanation")).to_contain_text("Rain is water falling from clouds.")
