@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/edtech
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: run test lint check-deploy venv clean
+.PHONY: run test lint check-deploy venv clean loadtest backup restore
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
@@ -40,3 +40,28 @@ test: venv lint check-deploy
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts
+
+# A bounded load test on loopback (README, "Load test"): a fresh edtech_load database,
+# gunicorn with DEBUG off, locust for 60 s; fails on any 5xx or on drift.
+loadtest: venv
+	PY=$(PY) bash loadtest/run.sh
+
+# Backups in pg_dump's custom format (README, "Backups"), of DATABASE_URL when set.
+DEV_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/edtech_dev
+BACKUP_DIR ?= backups
+
+backup:
+	@url=$${DATABASE_URL:-$(DEV_DATABASE_URL)}; \
+	case "$$url" in postgres://*|postgresql://*) ;; *) echo "backup: DATABASE_URL must be a postgres:// URL" >&2; exit 2;; esac; \
+	mkdir -p "$(BACKUP_DIR)"; \
+	file="$(BACKUP_DIR)/edtech-$$(date -u +%Y%m%dT%H%M%SZ).dump"; \
+	pg_dump --format=custom --dbname="$$url" --file="$$file.partial" || { rm -f "$$file.partial"; exit 1; }; \
+	mv "$$file.partial" "$$file" && echo "$$file"
+
+# Replaces what the dump contains in DATABASE_URL's database, in one transaction.
+restore:
+	@test -n "$(FILE)" || { echo "restore: name the dump, e.g. make restore FILE=backups/edtech-20250101T020000Z.dump" >&2; exit 2; }
+	@test -f "$(FILE)" || { echo "restore: no such file: $(FILE)" >&2; exit 2; }
+	@url=$${DATABASE_URL:-$(DEV_DATABASE_URL)}; \
+	case "$$url" in postgres://*|postgresql://*) ;; *) echo "restore: DATABASE_URL must be a postgres:// URL" >&2; exit 2;; esac; \
+	pg_restore --clean --if-exists --no-owner --single-transaction --dbname="$$url" "$(FILE)" && echo "restored $(FILE)"

@@ -37,6 +37,11 @@ if _db_pool_timeout * 3 > timeout:
 
 # Logs: the access log on stdout, gunicorn's own log on stderr.
 accesslog = "-"
+# Method, path without the query string (reset links carry tokens), status, size, duration and the
+# request id: no client address, browser or referrer (children's data stays out of the logs).
+access_log_format = (
+    'time=%(t)s method=%(m)s path="%(U)s" status=%(s)s bytes=%(B)s seconds=%(L)s request_id=%({x-request-id}o)s'
+)
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 
