@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/edtech
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: run test lint check-deploy venv clean loadtest backup restore
+.PHONY: run test lint check-deploy venv clean loadtest backup restore bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
@@ -65,3 +65,8 @@ restore:
 	@url=$${DATABASE_URL:-$(DEV_DATABASE_URL)}; \
 	case "$$url" in postgres://*|postgresql://*) ;; *) echo "restore: DATABASE_URL must be a postgres:// URL" >&2; exit 2;; esac; \
 	pg_restore --clean --if-exists --no-owner --single-transaction --dbname="$$url" "$(FILE)" && echo "restored $(FILE)"
+
+# The benchmark (BENCHMARKS.md): a generated dataset (100k students, ~10M answers by default; reused
+# when present), gunicorn with production settings, wrk on every page. Sizes: see bench/run.sh.
+bench: venv
+	PY=$(PY) bash bench/run.sh

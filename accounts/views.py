@@ -93,7 +93,7 @@ def _signup(request, form_class, template, start_page, welcome):
     if request.method == "POST" and form.is_valid():
         profile = form.save()
         throttle.hit("signup-address", address)
-        login(request, profile.user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, profile.user, backend="accounts.backends.EmailBackend")
         messages.success(request, welcome.format(name=profile.name))
         return redirect(start_page)
     status = 400 if request.method == "POST" else 200
@@ -194,7 +194,7 @@ def two_factor_verify(request):
             status = 429
         elif device.use(form.cleaned_data["code"]):
             next_url = request.session.get(PENDING_2FA_NEXT) or "/"
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="accounts.backends.EmailBackend")
             throttle.clear("login", user.email, "totp")
             return redirect(next_url)
         else:

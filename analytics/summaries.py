@@ -11,14 +11,16 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Q, Sum
+from django.urls import reverse_lazy
 from django.utils import timezone
 
 from accounts.models import Student
 from analytics.models import DailyAnalytics, StudentProgress
 from curriculum import catalog, rules
-from curriculum.models import Chapter, Question, QuizSubmission
+from curriculum.models import Question, QuizSubmission
 from edtech import cache
 
+LEARN_URL = reverse_lazy("learn")
 CHART_DAYS = 30
 REVIEW_LIMIT = 20
 RECENT_LIMIT = 10
@@ -191,19 +193,29 @@ def week(student: Student, today: datetime.date) -> dict:
 
 
 def chapter_map(student: Student) -> list[dict]:
-    """Subjects in order, each with its chapters: mastery, band, and whether open or how much XP is missing."""
+    """Subjects in order, each with its chapters: mastery, band, and whether open or how much XP is missing.
+
+    Display values (the link, the rounded percentage) are made here, once, so that the
+    templates, which render up to hundreds of chapters, only print variables.
+    """
     progress = mastery(student)["chapters"]
     subjects: dict[str, list[dict]] = {}
     for chapter in catalog.chapters():
         mine = progress.get(chapter["id"])
-        lock = Chapter(is_locked=chapter["is_locked"], unlock_xp_required=chapter["unlock_xp_required"])
-        xp_missing = lock.xp_needed_by(student.total_xp)
-        band, band_label = rules.mastery_band(score=mine["score"] if mine else 0, started=bool(mine))
+        score = mine["score"] if mine else Decimal(0)
+        xp_missing = rules.xp_missing(
+            is_locked=chapter["is_locked"], unlock_xp_required=chapter["unlock_xp_required"], total_xp=student.total_xp
+        )
+        band, band_label = rules.mastery_band(score=score, started=bool(mine))
         subjects.setdefault(chapter["subject"], []).append(
             {
                 **chapter,
-                "score": mine["score"] if mine else Decimal(0),
+                "url": f"{LEARN_URL}{chapter['id']}/",
+                "score": score,
+                "score_value": f"{score:.2f}",
+                "score_percent": f"{score:.0f}",
                 "completed": mine["completed"] if mine else 0,
+                "started": bool(mine),
                 "band": band,
                 "band_label": band_label,
                 "xp_missing": xp_missing,

@@ -10,11 +10,14 @@ def progress_context(student) -> dict:
     """What a progress page shows about one student: the student's dashboard and a parent's child page."""
     today = summaries.today_for(student)
     activity = summaries.activity(student, today)
+    chapters = [chapter for group in summaries.chapter_map(student) for chapter in group["chapters"]]
+    started = [chapter for chapter in chapters if chapter["started"]]
     return {
         "student": student,
         "today": today,
         "streak": summaries.streak(student, today),
-        "subjects": summaries.chapter_map(student),
+        "started": started,
+        "not_started_count": len(chapters) - len(started),
         "mastery_as_of": summaries.mastery(student)["as_of"],
         "summary": summaries.progress_summary(student, today),
         "activity": activity,

@@ -5,6 +5,7 @@ from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Now
 
 from accounts.models import Student
+from curriculum import rules
 
 
 class JSONArrayLength(Func):
@@ -52,9 +53,7 @@ class Chapter(models.Model):
 
     def xp_needed_by(self, total_xp: int) -> int:
         """XP still missing before a student with total_xp may open this chapter (0: open)."""
-        if not self.is_locked:
-            return 0
-        return max(0, (self.unlock_xp_required or 0) - (total_xp or 0))
+        return rules.xp_missing(is_locked=self.is_locked, unlock_xp_required=self.unlock_xp_required, total_xp=total_xp)
 
     def is_open_to(self, student: Student) -> bool:
         return self.xp_needed_by(student.total_xp) == 0

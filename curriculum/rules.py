@@ -16,6 +16,13 @@ DEFAULT_XP = 10  # no difficulty set
 MAX_TIME_TAKEN_SECONDS = 600
 
 
+def xp_missing(*, is_locked: bool | None, unlock_xp_required: int | None, total_xp: int | None) -> int:
+    """XP a student still needs to open a chapter: 0 when it is open (not locked, or enough XP)."""
+    if not is_locked:
+        return 0
+    return max(0, (unlock_xp_required or 0) - (total_xp or 0))
+
+
 def local_day(instant: datetime.datetime, zone: zoneinfo.ZoneInfo) -> datetime.date:
     """The student's calendar date of an instant, in their own time zone."""
     return instant.astimezone(zone).date()

@@ -7,7 +7,7 @@ from accounts.access import student_required
 from analytics import summaries
 from curriculum import catalog, rules
 from curriculum.forms import RELOAD_MESSAGE, AnswerForm, make_form_token
-from curriculum.models import Chapter, Question, QuizSubmission
+from curriculum.models import Question, QuizSubmission
 from curriculum.services import ChapterClosed, record_answer
 
 
@@ -26,8 +26,11 @@ def _open_chapter_or_403(request, chapter_id: str):
     chapter = catalog.chapter(chapter_id)
     if chapter is None:
         raise Http404("No such chapter.")
-    lock = Chapter(is_locked=chapter["is_locked"], unlock_xp_required=chapter["unlock_xp_required"])
-    xp_missing = lock.xp_needed_by(request.user.student.total_xp)
+    xp_missing = rules.xp_missing(
+        is_locked=chapter["is_locked"],
+        unlock_xp_required=chapter["unlock_xp_required"],
+        total_xp=request.user.student.total_xp,
+    )
     if xp_missing:
         context = {"nav": "learn", "chapter": chapter, "xp_missing": xp_missing}
         return chapter, render(request, "curriculum/locked.html", context, status=403)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -13,5 +14,8 @@ urlpatterns = [
     path("", include("curriculum.urls")),
     path("", include("analytics.urls")),
 ]
+
+if settings.BENCH_BARE_VIEW:
+    urlpatterns.append(path("bench/bare/", views.bare))
 
 handler500 = "edtech.views.server_error"

@@ -21,6 +21,7 @@ NOW = datetime.datetime.now(tz=datetime.UTC)
 DAY = datetime.timedelta(days=1)
 CHAPTERS_URL = reverse("admin:analytics_content_chapters")
 QUESTIONS_URL = reverse("admin:analytics_content_questions")
+ALL = {"chapter": ""}  # the "All chapters" choice
 
 
 @pytest.fixture
@@ -99,7 +100,7 @@ def test_the_chapter_page_counts_started_students_mastery_and_recent_answers(sta
 def test_the_question_page_shows_answers_share_correct_top_wrong_option_and_median_time(staff_client, data):
     q1, q2, q3, q4 = data["questions"]
 
-    response = staff_client.get(QUESTIONS_URL)
+    response = staff_client.get(QUESTIONS_URL, ALL)
 
     assert response.status_code == 200
     rows = rows_by_id(response)
@@ -127,7 +128,7 @@ def test_the_python_median_for_sqlite_agrees_with_the_database(data):
 @pytest.mark.parametrize("column", content.QUESTION_COLUMNS)
 @pytest.mark.parametrize("descending", [False, True], ids=["ascending", "descending"])
 def test_the_question_page_sorts_by_each_column(staff_client, data, column, descending):
-    response = staff_client.get(QUESTIONS_URL, {"o": f"-{column}" if descending else column})
+    response = staff_client.get(QUESTIONS_URL, {**ALL, "o": f"-{column}" if descending else column})
 
     values = [row[column] for row in response.context["rows"]]
     present = [value for value in values if value is not None]
@@ -151,7 +152,7 @@ def test_the_chapter_page_sorts_by_each_column(staff_client, data, column, desce
 def test_the_worst_questions_come_first_when_sorted_by_share_correct(staff_client, data):
     q1, q2, q3, q4 = data["questions"]
 
-    response = staff_client.get(QUESTIONS_URL, {"o": "correct_pct"})
+    response = staff_client.get(QUESTIONS_URL, {**ALL, "o": "correct_pct"})
 
     assert [row["id"] for row in response.context["rows"]] == [q2.pk, q1.pk, q3.pk, q4.pk]
 
@@ -187,6 +188,13 @@ def test_the_question_page_filters_by_chapter(staff_client, data):
     assert [row["id"] for row in other.context["rows"]] == [q3.pk]
 
 
+def test_without_a_choice_the_page_shows_the_first_chapter_only(staff_client, data):
+    fractions, *_ = data["chapters"]
+    response = staff_client.get(QUESTIONS_URL)
+    assert response.context["chapter"] == fractions
+    assert {row["chapter_id"] for row in response.context["rows"]} == {fractions.pk}
+
+
 def test_an_unknown_chapter_shows_every_question(staff_client, data):
     response = staff_client.get(QUESTIONS_URL, {"chapter": "no-such-chapter"})
 
@@ -198,9 +206,9 @@ def test_an_unknown_chapter_shows_every_question(staff_client, data):
     "order", ["password", "-id", "answers; DROP TABLE questions", "--answers", "question__options"]
 )
 def test_a_bad_sort_key_is_ignored(staff_client, data, order):
-    unsorted = staff_client.get(QUESTIONS_URL)
+    unsorted = staff_client.get(QUESTIONS_URL, ALL)
 
-    response = staff_client.get(QUESTIONS_URL, {"o": order})
+    response = staff_client.get(QUESTIONS_URL, {**ALL, "o": order})
 
     assert response.status_code == 200
     assert response.context["rows"] == unsorted.context["rows"]
@@ -250,14 +258,14 @@ def test_the_pages_run_the_same_queries_for_few_questions_or_many(staff_client, 
     student = StudentFactory()
     answer(student, QuestionFactory(), 1)
     with CaptureQueriesContext(connection) as few:
-        staff_client.get(url)
+        staff_client.get(url, ALL)
 
     for _ in range(4):
         question = QuestionFactory()
         answer(student, question, 0)
         answer(student, question)
     with CaptureQueriesContext(connection) as many:
-        response = staff_client.get(url)
+        response = staff_client.get(url, ALL)
 
     assert len(response.context["rows"]) == 5
     assert len(many) == len(few), [query["sql"] for query in many]
