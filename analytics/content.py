@@ -73,16 +73,23 @@ def chapter_stats(*, order: str = "", now: datetime.datetime | None = None) -> l
         .annotate(started=Count("id"), mastery=Avg("mastery_score"))
         .order_by()
     }
-    recent = {
-        row["chapter_id"]: row
-        for row in QuizSubmission.objects.filter(submitted_at__gte=now - datetime.timedelta(days=30))
-        .values(chapter_id=F("question__chapter_id"))
+    # Grouped by question from the covering index on submitted_at (no join with questions), then
+    # added up per chapter here: 4,000 rows instead of joining millions.
+    chapter_of = dict(Question.objects.values_list("id", "chapter_id"))
+    recent: dict[str, dict[str, int]] = defaultdict(lambda: {"answers_7d": 0, "answers_30d": 0})
+    per_question = (
+        QuizSubmission.objects.filter(submitted_at__gte=now - datetime.timedelta(days=30))
+        .values("question_id")
         .annotate(
             answers_30d=Count("id"),
             answers_7d=Count("id", filter=Q(submitted_at__gte=now - datetime.timedelta(days=7))),
         )
         .order_by()
-    }
+    )
+    for row in per_question:
+        chapter = recent[chapter_of[row["question_id"]]]
+        chapter["answers_30d"] += row["answers_30d"]
+        chapter["answers_7d"] += row["answers_7d"]
     rows: list[ChapterStats] = []
     for chapter in Chapter.objects.in_map_order().values("id", "name", "subject"):
         progress = started.get(chapter["id"], {})
@@ -108,7 +115,9 @@ def question_stats(*, chapter_id: str | None = None, order: str = "") -> list[Qu
     submissions = QuizSubmission.objects.all()
     if chapter_id is not None:
         questions = questions.filter(chapter_id=chapter_id)
-        submissions = submissions.filter(question__chapter_id=chapter_id)
+        # The chapter's question ids, not a join: PostgreSQL then plans with each question's own
+        # statistics (popular first chapters have many more answers than the average).
+        submissions = submissions.filter(question_id__in=list(questions.values_list("id", flat=True)))
 
     per_question = (
         submissions.values("question_id")

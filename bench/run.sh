@@ -49,8 +49,10 @@ fi
 "$PY" manage.py migrate --no-input -v 0
 "$PY" manage.py collectstatic --no-input -v 0
 
-echo "== in-process measurements (queries per page, cold-cache timings)"
-"$PY" bench/measure.py "$OUT" > "$OUT/measure.log"
+if [ "${BENCH_SKIP_MEASURE:-0}" != 1 ]; then
+    echo "== in-process measurements (queries per page, cold-cache timings)"
+    "$PY" bench/measure.py "$OUT" > "$OUT/measure.log"
+fi
 
 echo "== preparing sessions and requests"
 "$PY" bench/prepare.py "$OUT"
@@ -76,5 +78,7 @@ done
 stop_server
 GUNICORN_PID=""
 
-"$PY" bench/report.py "$OUT" > BENCHMARKS.md
-cat BENCHMARKS.md
+if [ "${BENCH_SKIP_MEASURE:-0}" != 1 ]; then
+    "$PY" bench/report.py "$OUT" > BENCHMARKS.md
+    cat BENCHMARKS.md
+fi

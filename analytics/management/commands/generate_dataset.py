@@ -39,7 +39,8 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from error
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            # VACUUM too: it marks the pages all-visible, so index-only scans need no table reads.
+            cursor.execute("VACUUM ANALYZE")
         elapsed = time.monotonic() - started
         summary = ", ".join(f"{name}: {count:,}" for name, count in counts.items())
         self.stdout.write(f"{summary} in {elapsed:.1f}s")
