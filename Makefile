@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/edtech
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: run test lint check-deploy venv clean loadtest backup restore bench
+.PHONY: run test lint check-deploy venv clean loadtest backup restore bench bench-matrix
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
@@ -70,3 +70,7 @@ restore:
 # when present), gunicorn with production settings, wrk on every page. Sizes: see bench/run.sh.
 bench: venv
 	PY=$(PY) bash bench/run.sh
+
+# Several gunicorn shapes (workers × threads) on a few pages: how gunicorn.conf.py's defaults were chosen.
+bench-matrix: venv
+	PY=$(PY) bash bench/matrix.sh

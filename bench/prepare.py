@@ -90,6 +90,7 @@ function done(summary, latency, requests)
 end
 """
     (out / f"{name}.lua").write_text(script)
+    (out / f"{name}.json").write_text(json.dumps(requests))
 
 
 def to_lua(requests: list[dict]) -> str:

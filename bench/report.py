@@ -73,7 +73,8 @@ def main(out: Path) -> None:
         f"- Server: gunicorn, {os.environ.get('WEB_CONCURRENCY')} workers × {os.environ.get('GUNICORN_THREADS')}"
         f" threads, DEBUG off, database pool max {os.environ.get('DB_POOL_MAX_SIZE')}; Redis cache.",
         f"- Load: wrk, 2 threads, {os.environ.get('BENCH_CONNECTIONS', '32')} connections,"
-        f" {os.environ.get('BENCH_DURATION', '15s')} per page after a 3 s warm-up (warm cache), requests spread"
+        f" {os.environ.get('BENCH_DURATION', '15s')} per page after every view of the page was made once (warm"
+        " cache), requests spread"
         " over 400 signed-in students (100 parents for the child page).",
         f"- Dataset: {measured['dataset']['students']:,} students, {measured['dataset']['questions']:,} questions,"
         f" about {measured['dataset']['submissions']:,} answers. Generation: {generate.splitlines()[-2:]}",
@@ -126,6 +127,20 @@ def main(out: Path) -> None:
             f"| {page} | {entry['cold_p50_ms']} | {entry['cold_p95_ms']} | {entry['warm_p50_ms']} |"
             f" {entry['queries_warm_max']} / {entry['queries_cold_max']} |"
         )
+    matrix = out / "matrix.jsonl"
+    if matrix.exists():
+        lines += [
+            "",
+            "## Server shape (`make bench-matrix`, 8 s per page, warm cache)",
+            "",
+            "| workers × threads | page | requests/s | p50 ms | p99 ms |",
+            "|---|---|---:|---:|---:|",
+        ]
+        for row in map(json.loads, matrix.read_text().splitlines()):
+            lines.append(
+                f"| {row['workers']} × {row['threads']} | {LABELS.get(row['page'], row['page'])} |"
+                f" {row['requests'] / row['seconds']:,.0f} | {row['p50']:.1f} | {row['p99']:.1f} |"
+            )
     sys.stdout.write("\n".join(lines) + "\n")
 
 
