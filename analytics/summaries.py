@@ -201,28 +201,64 @@ def chapter_map(student: Student) -> list[dict]:
     progress = mastery(student)["chapters"]
     subjects: dict[str, list[dict]] = {}
     for chapter in catalog.chapters():
-        mine = progress.get(chapter["id"])
-        score = mine["score"] if mine else Decimal(0)
         xp_missing = rules.xp_missing(
             is_locked=chapter["is_locked"], unlock_xp_required=chapter["unlock_xp_required"], total_xp=student.total_xp
         )
-        band, band_label = rules.mastery_band(score=score, started=bool(mine))
         subjects.setdefault(chapter["subject"], []).append(
             {
                 **chapter,
+                **_mastery_display(progress.get(chapter["id"])),
                 "url": f"{LEARN_URL}{chapter['id']}/",
-                "score": score,
-                "score_value": f"{score:.2f}",
-                "score_percent": f"{score:.0f}",
-                "completed": mine["completed"] if mine else 0,
-                "started": bool(mine),
-                "band": band,
-                "band_label": band_label,
                 "xp_missing": xp_missing,
-                "is_open": xp_missing == 0,
+                "is_open": not xp_missing,
             }
         )
     return [{"subject": subject, "chapters": chapters} for subject, chapters in subjects.items()]
+
+
+def started_chapters(student: Student) -> list[dict]:
+    """The chapters the student has answered in, in map order, with their mastery (the dashboard's table)."""
+    progress = mastery(student)["chapters"]
+    return [
+        {
+            **chapter,
+            **_mastery_display(progress[chapter["id"]]),
+            "is_open": not rules.xp_missing(
+                is_locked=chapter["is_locked"],
+                unlock_xp_required=chapter["unlock_xp_required"],
+                total_xp=student.total_xp,
+            ),
+        }
+        for chapter in catalog.chapters()
+        if chapter["id"] in progress
+    ]
+
+
+# A chapter not started yet: the same display values for every such chapter (hundreds on a map).
+_NOT_STARTED = {
+    "score": Decimal(0),
+    "score_value": "0.00",
+    "score_percent": "0",
+    "completed": 0,
+    "started": False,
+    "band": "not-started",
+    "band_label": "Not started",
+}
+
+
+def _mastery_display(mine: dict | None) -> dict:
+    if mine is None:
+        return _NOT_STARTED
+    band, band_label = rules.mastery_band(score=mine["score"], started=True)
+    return {
+        "score": mine["score"],
+        "score_value": f"{mine['score']:.2f}",
+        "score_percent": f"{mine['score']:.0f}",
+        "completed": mine["completed"],
+        "started": True,
+        "band": band,
+        "band_label": band_label,
+    }
 
 
 def leaderboard() -> dict:
