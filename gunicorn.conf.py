@@ -1,7 +1,7 @@
 """gunicorn settings for the container (the Dockerfile's CMD). Tuned by environment variables.
 
 PORT              the port to listen on, on every interface (default 8000)
-WEB_CONCURRENCY   worker processes (default 2; with 4 threads each the best of the shapes measured on 2 cores, BENCHMARKS.md)
+WEB_CONCURRENCY   worker processes (default 2; 2 × 4 threads measured best on 2 cores: BENCHMARKS.md)
 GUNICORN_THREADS  threads per worker (default 4)
 LOG_LEVEL         gunicorn's own log level, as for Django (default INFO)
 """
