@@ -272,8 +272,30 @@ def simulate_student(
     return Simulated(submissions, total_xp, current, best, last_active, progress, day_rows)
 
 
+# The simulated rows of each student, per table: (table, columns, the rows of one Simulated).
+BULK_COPIES = (
+    (
+        "quiz_submissions",
+        "id, student_id, question_id, selected_answer_index, is_correct, xp_earned, time_taken_seconds,"
+        " submitted_at, is_counted, answered_on",
+        lambda sim: sim.submissions,
+    ),
+    (
+        "student_progress",
+        "student_id, chapter_id, mastery_score, questions_completed, questions_correct, last_answered_at",
+        lambda sim: sim.progress,
+    ),
+    (
+        "daily_analytics",
+        "student_id, analytics_date, questions_answered, questions_correct, xp_earned, time_spent_seconds,"
+        " time_spent_minutes, streak_count",
+        lambda sim: sim.days,
+    ),
+)
+
+
 def _students(sizes: Sizes, rng: random.Random, chapters: list[Chapter], today, password: str) -> dict:
-    counts = {"students": sizes.students, "submissions": 0, "progress": 0, "daily": 0}
+    counts = {"students": sizes.students, **dict.fromkeys((table for table, _, _ in BULK_COPIES), 0)}
     bar = Progress("students", sizes.students)
     next_submission = 1
     batch = 2000
@@ -324,30 +346,13 @@ def _students(sizes: Sizes, rng: random.Random, chapters: list[Chapter], today, 
                             sim.last_active,
                         )
                     )
-            with cursor.copy(
-                "COPY quiz_submissions (id, student_id, question_id, selected_answer_index, is_correct, xp_earned,"
-                " time_taken_seconds, submitted_at, is_counted, answered_on) FROM STDIN"
-            ) as copy:
-                for _, sim in simulated:
-                    for row in sim.submissions:
-                        copy.write_row(row)
-                    counts["submissions"] += len(sim.submissions)
-            with cursor.copy(
-                "COPY student_progress (student_id, chapter_id, mastery_score, questions_completed,"
-                " questions_correct, last_answered_at) FROM STDIN"
-            ) as copy:
-                for _, sim in simulated:
-                    for row in sim.progress:
-                        copy.write_row(row)
-                    counts["progress"] += len(sim.progress)
-            with cursor.copy(
-                "COPY daily_analytics (student_id, analytics_date, questions_answered, questions_correct, xp_earned,"
-                " time_spent_seconds, time_spent_minutes, streak_count) FROM STDIN"
-            ) as copy:
-                for _, sim in simulated:
-                    for row in sim.days:
-                        copy.write_row(row)
-                    counts["daily"] += len(sim.days)
+            for table, columns, rows_of in BULK_COPIES:
+                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for _, sim in simulated:
+                        rows = rows_of(sim)
+                        for row in rows:
+                            copy.write_row(row)
+                        counts[table] += len(rows)
             bar.advance(len(ids))
     return counts
 

@@ -211,40 +211,52 @@ def _compare_student(student: Student, expected: Expected, report: StudentReport
 
 
 def _compare_progress(student: Student, expected: Expected, report: StudentReport, *, fix: bool) -> None:
-    stored_rows = {row.chapter_id: row for row in StudentProgress.objects.filter(student=student)}
-    to_create, to_update, to_delete = [], [], []
-    for chapter_id in sorted(stored_rows.keys() | expected.progress.keys()):
-        row, values = stored_rows.get(chapter_id), expected.progress.get(chapter_id)
-        what = f"progress chapter {chapter_id}"
-        if row is None:
-            report.drifts.append(Drift(student.pk, what, "no row", _shown_row(values)))
-            to_create.append(StudentProgress(student=student, chapter_id=chapter_id, **values))
-        elif values is None:
-            report.drifts.append(Drift(student.pk, what, _shown_row(_row_values(row, PROGRESS_FIELDS)), "no row"))
-            to_delete.append(row.pk)
-        elif _diff(student, what, row, values, report):
-            to_update.append(row)
-    if fix:
-        _write(StudentProgress, to_create, to_update, to_delete, PROGRESS_FIELDS)
-    report.rows_changed += len(to_create) + len(to_update) + len(to_delete)
+    stored = {row.chapter_id: row for row in StudentProgress.objects.filter(student=student)}
+    _compare_rows(
+        StudentProgress,
+        "chapter_id",
+        stored,
+        expected.progress,
+        PROGRESS_FIELDS,
+        student,
+        report,
+        fix=fix,
+        label=lambda chapter_id: f"progress chapter {chapter_id}",
+    )
 
 
 def _compare_daily(student: Student, expected: Expected, report: StudentReport, *, fix: bool) -> None:
-    stored_rows = {row.analytics_date: row for row in DailyAnalytics.objects.filter(student=student)}
+    stored = {row.analytics_date: row for row in DailyAnalytics.objects.filter(student=student)}
+    _compare_rows(
+        DailyAnalytics,
+        "analytics_date",
+        stored,
+        expected.daily,
+        DAILY_FIELDS,
+        student,
+        report,
+        fix=fix,
+        label=lambda day: f"daily {day.isoformat()}",
+    )
+
+
+def _compare_rows(model, key_field, stored_rows, expected_rows, fields, student, report, *, fix, label) -> None:
+    """Compare one student's stored rows of a derived table with the expected ones, keyed by key_field;
+    with fix, create the missing, update the different and delete the unexpected rows."""
     to_create, to_update, to_delete = [], [], []
-    for day in sorted(stored_rows.keys() | expected.daily.keys()):
-        row, values = stored_rows.get(day), expected.daily.get(day)
-        what = f"daily {day.isoformat()}"
+    for key in sorted(stored_rows.keys() | expected_rows.keys()):
+        row, values = stored_rows.get(key), expected_rows.get(key)
+        what = label(key)
         if row is None:
             report.drifts.append(Drift(student.pk, what, "no row", _shown_row(values)))
-            to_create.append(DailyAnalytics(student=student, analytics_date=day, **values))
+            to_create.append(model(student=student, **{key_field: key}, **values))
         elif values is None:
-            report.drifts.append(Drift(student.pk, what, _shown_row(_row_values(row, DAILY_FIELDS)), "no row"))
+            report.drifts.append(Drift(student.pk, what, _shown_row(_row_values(row, fields)), "no row"))
             to_delete.append(row.pk)
         elif _diff(student, what, row, values, report):
             to_update.append(row)
     if fix:
-        _write(DailyAnalytics, to_create, to_update, to_delete, DAILY_FIELDS)
+        _write(model, to_create, to_update, to_delete, fields)
     report.rows_changed += len(to_create) + len(to_update) + len(to_delete)
 
 
