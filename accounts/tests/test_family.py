@@ -242,6 +242,6 @@ def test_the_child_page_runs_a_fixed_number_of_queries(client, world, django_ass
     client.force_login(world["a"].user)
     with django_assert_max_num_queries(12):
         client.get(f"/family/children/{world['x'].pk}/")
-    # Warm: session, account, the account's role (student? parent?), and the link check.
-    with django_assert_max_num_queries(5):
+    # Warm: the session, the account with its profile, and the link check.
+    with django_assert_max_num_queries(3):
         client.get(f"/family/children/{world['x'].pk}/")

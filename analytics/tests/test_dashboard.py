@@ -74,7 +74,7 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(student_client, django_ass
     grow()
     with django_assert_max_num_queries(10):
         student_client.get("/dashboard/")
-    with django_assert_max_num_queries(3):  # warm: session, account, student
+    with django_assert_max_num_queries(2):  # warm: the session, and the account with its profile
         student_client.get("/dashboard/")
 
 

@@ -59,10 +59,10 @@ def test_question_and_result_pages_run_a_fixed_number_of_queries(student_client,
     chapter = ChapterFactory()
     questions = [QuestionFactory(chapter=chapter) for _ in range(8)]
     submission = answer(student_client.student, questions[0])
-    # Session, account, student, and (on a cold cache only) the chapter list and the question.
-    with django_assert_max_num_queries(5):
+    # The session, the account with its profile, and (on a cold cache only) the chapter list and the question.
+    with django_assert_max_num_queries(4):
         student_client.get(f"/learn/{chapter.id}/q/{questions[1].quiz_id}/")
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(2):
         student_client.get(f"/learn/{chapter.id}/q/{questions[1].quiz_id}/")
     with django_assert_max_num_queries(7):
         student_client.get(f"/learn/{chapter.id}/q/{questions[0].quiz_id}/answers/{submission.pk}/")
