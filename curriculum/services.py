@@ -41,8 +41,9 @@ def record_answer(
     """Record one answer and update XP, streak, mastery and the day's analytics, atomically.
 
     Under concurrency: the student's row is locked first, so two tabs or two
-    workers answering at once are serialised and no update is lost; counters
-    change by SQL increments and upserts, never by read-modify-write in Python.
+    workers answering at once are serialised and no update is lost; XP, mastery
+    and the daily counters change by SQL increments and upserts, and the streak
+    is worked out from the locked row.
     A second submit of the same rendered form (same form_token) records nothing
     and returns the first submission. Raises ChapterClosed when the chapter is
     locked for the student; then nothing is recorded.
