@@ -216,22 +216,25 @@ def chapter_map(student: Student) -> list[dict]:
     return [{"subject": subject, "chapters": chapters} for subject, chapters in subjects.items()]
 
 
-def started_chapters(student: Student) -> list[dict]:
-    """The chapters the student has answered in, in map order, with their mastery (the dashboard's table)."""
-    progress = mastery(student)["chapters"]
-    return [
+def started_chapters(student: Student) -> dict:
+    """The dashboard's mastery table: {"chapters": the chapters the student has answered in, in map
+    order, with their mastery; "not_started": how many others; "as_of": when mastery was computed}."""
+    progress = mastery(student)
+    all_chapters = catalog.chapters()
+    started = [
         {
             **chapter,
-            **_mastery_display(progress[chapter["id"]]),
+            **_mastery_display(progress["chapters"][chapter["id"]]),
             "is_open": not rules.xp_missing(
                 is_locked=chapter["is_locked"],
                 unlock_xp_required=chapter["unlock_xp_required"],
                 total_xp=student.total_xp,
             ),
         }
-        for chapter in catalog.chapters()
-        if chapter["id"] in progress
+        for chapter in all_chapters
+        if chapter["id"] in progress["chapters"]
     ]
+    return {"chapters": started, "not_started": len(all_chapters) - len(started), "as_of": progress["as_of"]}
 
 
 # A chapter not started yet: the same display values for every such chapter (hundreds on a map).
