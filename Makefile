@@ -24,6 +24,8 @@ run: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	DATABASE_URL=sqlite://:memory: $(VENV)/bin/mypy accounts curriculum analytics learning family edtech bench
 
 # Production settings must pass Django's deployment checks, warnings included.
 check-deploy: venv

@@ -1,7 +1,10 @@
+import datetime
+
 import pytest
+import time_machine
 from django.core.cache import cache
 
-from accounts.tests.factories import StudentFactory
+from accounts.tests.factories import StaffFactory, StudentFactory
 
 
 @pytest.fixture(autouse=True)
@@ -32,3 +35,29 @@ def student_client(client):
     client.force_login(student.user)
     client.student = student
     return client
+
+
+@pytest.fixture
+def staff_client(client):
+    """A test client signed in as a new superuser staff account, which is client.user."""
+    client.user = StaffFactory()
+    client.force_login(client.user)
+    return client
+
+
+@pytest.fixture
+def bench_app(settings):
+    """The bench app (generate_dataset), which only benchmark runs install (BENCH_BARE_VIEW)."""
+    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "bench"]
+
+
+# A Tuesday noon in UTC, far from midnight and from a daylight-saving change.
+FROZEN_NOW = datetime.datetime(2026, 3, 10, 12, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def frozen_clock():
+    """The clock stands still at FROZEN_NOW: a page that works out the student's "today" (streaks,
+    "answered today", the 30 days) cannot see midnight pass during the test."""
+    with time_machine.travel(FROZEN_NOW, tick=False) as traveller:
+        yield traveller

@@ -1,44 +1,31 @@
-import itertools
 import logging
-from collections.abc import Iterator
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import PermissionDenied
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
-from django.utils import timezone
 
+from accounts.data_rights import erase_student, erasure_counts, student_export
 from accounts.models import FamilyCodeAttempt, Parent, StaffTOTP, Student, StudentParentLink, ThrottleHit, User
-from edtech import cache
 
 logger = logging.getLogger(__name__)
 
 
-class EmailFieldMixin:
-    """Store e-mail addresses as the manager does (lower case) and refuse ones that differ only in case."""
-
-    def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
-        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError("An account with this e-mail address already exists.")
-        return email
-
-
-class UserCreationForm(EmailFieldMixin, auth_forms.AdminUserCreationForm):
+# The e-mail is normalised by User.clean() and unique ignoring case by the model's constraint: both
+# run in these ModelForms' own validation.
+class UserCreationForm(auth_forms.AdminUserCreationForm):
     class Meta:
         model = User
         fields = ("email",)
 
 
-class UserChangeForm(EmailFieldMixin, auth_forms.UserChangeForm):
+class UserChangeForm(auth_forms.UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
@@ -89,12 +76,13 @@ class ProfileForm(forms.ModelForm):
     other_profile = ""  # the reverse accessor of the profile an account may not have as well
 
     def clean(self):
-        cleaned_data = super().clean()
+        super().clean()
+        cleaned_data = self.cleaned_data
         user = cleaned_data.get("user")
         email = cleaned_data.get("email")
         if user is None:
             return cleaned_data
-        if email and email.lower() != user.email:
+        if email and User.objects.normalize_email(email) != user.email:
             self.add_error("email", f"Must be the account's e-mail address, {user.email}.")
         if hasattr(user, self.other_profile):
             self.add_error("user", f"This account already has a {self.other_profile} profile.")
@@ -137,104 +125,6 @@ class ChildLinkInline(admin.TabularInline):
     extra = 0
     verbose_name = "child"
     verbose_name_plural = "children"
-
-
-# The profile fields a student's export holds: listed, so that a new column (like family_code) is never exported unseen.
-EXPORT_PROFILE_FIELDS = (
-    "id",
-    "name",
-    "email",
-    "grade_level",
-    "time_zone",
-    "total_xp",
-    "current_streak",
-    "best_streak",
-    "last_active_on",
-    "created_at",
-    "updated_at",
-)
-EXPORT_BATCH = 1000
-
-
-def student_export(student: Student) -> Iterator[str]:
-    """Everything stored about one student, as one JSON document yielded in pieces.
-
-    The profile (no family code), the login account (e-mail and dates: no password hash, no
-    public id), the linked parents (id and name only: the rest is the parents' own data), then
-    every answer, progress row and daily analytics row, each list read with a server-side cursor
-    a batch at a time. Each part is its own query: an answer recorded during the export may
-    appear in one part and not another.
-    """
-    encoder = DjangoJSONEncoder()
-    account = student.user
-    head = {
-        "exported_at": timezone.now(),
-        "student": {field: getattr(student, field) for field in EXPORT_PROFILE_FIELDS},
-        "account": {"email": account.email, "date_joined": account.date_joined, "last_login": account.last_login},
-        "parents": list(
-            student.parent_links.order_by("id").values("parent_id", name=F("parent__name"), linked_at=F("created_at"))
-        ),
-    }
-    lists = {
-        "answers": student.submissions.order_by("id").values(
-            "selected_answer_index",
-            "is_correct",
-            "xp_earned",
-            "time_taken_seconds",
-            "submitted_at",
-            quiz_id=F("question__quiz_id"),
-            chapter_id=F("question__chapter_id"),
-        ),
-        "progress": student.progress.order_by("chapter_id").values(
-            "chapter_id", "mastery_score", "questions_completed", "questions_correct", "last_answered_at"
-        ),
-        "daily_analytics": student.daily_analytics.order_by("analytics_date").values(
-            "analytics_date",
-            "questions_answered",
-            "questions_correct",
-            "xp_earned",
-            "time_spent_seconds",
-            "time_spent_minutes",
-            "streak_count",
-        ),
-    }
-    yield "{" + ", ".join(f"{encoder.encode(key)}: {encoder.encode(value)}" for key, value in head.items())
-    for key, rows in lists.items():
-        yield f", {encoder.encode(key)}: ["
-        batches = itertools.batched(rows.iterator(chunk_size=EXPORT_BATCH), EXPORT_BATCH, strict=False)
-        for number, batch in enumerate(batches):
-            yield ("," if number else "") + ",".join(encoder.encode(row) for row in batch)
-        yield "]"
-    yield "}\n"
-
-
-def erasure_counts(student: Student) -> dict[str, int]:
-    """The rows that go with the student when they are erased (the profile and login account aside)."""
-    return {
-        "answers": student.submissions.count(),
-        "progress": student.progress.count(),
-        "daily_analytics": student.daily_analytics.count(),
-        "parent_links": student.parent_links.count(),
-    }
-
-
-def erase_student(student: Student) -> None:
-    """Delete the student's login account: the database's ON DELETE CASCADEs remove the student row
-    and every row of theirs (answers, progress, daily analytics, parent links) in the same statement.
-
-    A concurrent answer holds the student's row lock; the delete waits for it, and an answer
-    arriving after the delete fails on its foreign key. Their cached numbers and the leaderboard
-    (which shows names) are dropped after the commit.
-    """
-    student_id, version = student.pk, student.cache_version
-
-    def forget():
-        cache.forget_student(student_id, version)
-        cache.delete("leaderboard", "top")
-
-    with transaction.atomic():
-        User.objects.filter(public_id=student.user_id).delete()
-        transaction.on_commit(forget)
 
 
 class EraseStudentForm(forms.Form):

@@ -4,6 +4,7 @@ import datetime
 import secrets
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import FamilyCodeAttempt, Parent, Student, StudentParentLink
@@ -40,9 +41,7 @@ def normalize(typed: str) -> str:
 
 def code_for(student: Student) -> str:
     """The student's family code, created on first use."""
-    if not student.family_code:
-        replace_code(student)
-    return student.family_code
+    return student.family_code or replace_code(student)
 
 
 def replace_code(student: Student) -> str:
@@ -83,7 +82,7 @@ def link_with_code(*, parent: Parent, typed: str) -> Student:
     return student
 
 
-def children_of(parent: Parent):
+def children_of(parent: Parent) -> QuerySet[Student]:
     return Student.objects.filter(parent_links__parent=parent).order_by("name", "id")
 
 

@@ -12,7 +12,7 @@ GRADE_CHOICES = [("", "—")] + [(str(n), f"Grade {n}") for n in range(1, 13)]
 TIME_ZONES = sorted(zoneinfo.available_timezones())
 
 
-def clean_time_zone(value: str) -> str | None:
+def clean_time_zone(value: str | None) -> str | None:
     """An IANA time zone name, or None (the site's TIME_ZONE)."""
     value = (value or "").strip()
     if not value:
@@ -23,8 +23,8 @@ def clean_time_zone(value: str) -> str | None:
 
 
 def clean_new_email(value: str, *, current: User | None = None) -> str:
-    email = User.objects.normalize_email(value).lower()
-    taken = User.objects.filter(email__iexact=email)
+    email = User.objects.normalize_email(value)
+    taken = User.objects.with_email(email)
     if current is not None:
         taken = taken.exclude(pk=current.pk)
     if taken.exists():
@@ -48,7 +48,8 @@ class SignupForm(forms.Form):
         return clean_new_email(self.cleaned_data["email"])
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1 and password2 and password1 != password2:
             self.add_error("password2", "The two passwords are not the same.")
@@ -109,15 +110,6 @@ class ParentSignupForm(SignupForm):
         )
 
 
-class FamilyCodeForm(forms.Form):
-    code = forms.CharField(
-        max_length=20,
-        label="Family code",
-        help_text="Your child finds it on their Profile page, e.g. 7KQ2-M9XD.",
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
-    )
-
-
 class StudentProfileForm(forms.Form):
     name = forms.CharField(max_length=255, label="Name")
     email = forms.EmailField(max_length=255, label="E-mail")
@@ -133,13 +125,13 @@ class StudentProfileForm(forms.Form):
 
     def __init__(self, *args, student: Student, **kwargs):
         self.student = student
-        initial = {
+        kwargs["initial"] = {
             "name": student.name,
             "email": student.email,
             "grade_level": student.grade_level,
             "time_zone": student.time_zone or "",
         }
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(*args, **kwargs)
 
     def clean_email(self):
         return clean_new_email(self.cleaned_data["email"], current=self.student.user)
@@ -152,12 +144,9 @@ class StudentProfileForm(forms.Form):
         data = self.cleaned_data
         User.objects.filter(pk=self.student.user.pk).update(email=data["email"])
         self.student.user.email = data["email"]
-        Student.objects.filter(pk=self.student.pk).update(
-            name=data["name"],
-            email=data["email"],
-            grade_level=data["grade_level"],
-            time_zone=data["time_zone"],
-            updated_at=self.student.next_updated_at(),  # a new cache version: names and "today" may change
+        # A new cache version: names and "today" may change.
+        Student.objects.filter(pk=self.student.pk).update_with_new_version(
+            name=data["name"], email=data["email"], grade_level=data["grade_level"], time_zone=data["time_zone"]
         )
         self.student.refresh_from_db()
         return self.student
@@ -166,8 +155,16 @@ class StudentProfileForm(forms.Form):
 TOO_MANY_LOGINS = "Too many failed logins for this account from your network. Please try again in 15 minutes."
 
 
-class ThrottledLoginMixin:
-    """5 failed logins for one account from one address lock that pair out for 15 minutes."""
+class LoginForm(AuthenticationForm):
+    """The login form, throttled: 5 failed logins for one account from one address lock that pair out for
+    15 minutes."""
+
+    throttled = False
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        # The e-mail is read in any letter case; only the password is not.
+        "invalid_login": "Please enter a correct e-mail and password. The password is case-sensitive.",
+    }
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
@@ -184,10 +181,6 @@ class ThrottledLoginMixin:
             raise
         throttle.clear("login", username, address)
         return cleaned
-
-
-class LoginForm(ThrottledLoginMixin, AuthenticationForm):
-    throttled = False
 
 
 class TOTPCodeForm(forms.Form):

@@ -1,30 +1,48 @@
 """Login accounts and the seed's user module: students, parents and their links."""
 
 import datetime
+import hmac
 import secrets
 import zoneinfo
 
+import pyotp
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
-from django.db.models import Q
-from django.db.models.functions import Now
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce, Greatest, Lower, Now
 from django.utils import timezone
-
-from accounts import totp
 
 
 def new_public_id() -> str:
     return secrets.token_hex(16)
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
+
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        """The one normal form of an e-mail address: trimmed and lower case, the whole of it.
+
+        Addresses are compared ignoring case everywhere (sign-up, login, profile, admin), and
+        stored this way; the database's case-insensitive unique index backs it up.
+        """
+        return super().normalize_email((email or "").strip()).lower()
+
+    def with_email(self, email: str) -> models.QuerySet["User"]:
+        """The account with this address, in any letter case (through the lower(email) index)."""
+        return self.alias(email_lower=Lower("email")).filter(email_lower=self.normalize_email(email))
+
+    def get_by_natural_key(self, username: str | None) -> "User":
+        # The login form's e-mail, in whatever case it was typed.
+        return self.with_email(username or "").get()
 
     def _create_user(self, email, password, **extra_fields):
         if not email:
             raise ValueError("An e-mail address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user = self.model(email=self.normalize_email(email), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -43,7 +61,8 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """A login account, identified by e-mail. One account is a student, a parent, or staff."""
 
-    email = models.EmailField("e-mail", max_length=255, unique=True)
+    # Unique ignoring case: the lower(email) index below (stored addresses are already lower case).
+    email = models.EmailField("e-mail", max_length=255)
     # students.user_id and parents.user_id reference this, so a profile can
     # never point at a missing account (the seed's VARCHAR(255) user_id).
     public_id = models.CharField(max_length=255, unique=True, default=new_public_id, editable=False)
@@ -58,9 +77,36 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         verbose_name = "account"
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="accounts_user_email_ci_unique",
+                violation_error_code="email_taken",
+                violation_error_message="An account with this e-mail address already exists.",
+            ),
+        ]
 
     def __str__(self):
         return self.email
+
+    def clean(self):
+        super().clean()
+        self.email = type(self).objects.normalize_email(self.email)
+
+    def validate_constraints(self, exclude=None):
+        """As Django does, but the case-insensitive e-mail index's error belongs to the e-mail field."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            general = errors.pop(NON_FIELD_ERRORS, [])
+            taken = [e for e in general if getattr(e, "code", None) == "email_taken"]
+            rest = [e for e in general if e not in taken]
+            if taken:
+                errors.setdefault("email", []).extend(taken)
+            if rest:
+                errors[NON_FIELD_ERRORS] = rest
+            raise ValidationError(errors) from error
 
     @property
     def role(self) -> str:
@@ -72,6 +118,24 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.is_staff:
             return "staff"
         return ""
+
+
+# A write of a student's numbers makes updated_at (the cache version) strictly later, even within a microsecond.
+_NEXT_VERSION = Greatest(Now(), Coalesce(F("updated_at") + datetime.timedelta(microseconds=1), Now()))
+
+
+class StudentQuerySet(models.QuerySet["Student"]):
+    def update_with_new_version(self, **fields) -> int:
+        """UPDATE these students' columns and bump updated_at, their cache version, in the same statement.
+
+        The one way to write a student's numbers (or anything a cached page shows of them): the new
+        version makes every cached entry of the old one unreachable, even if deleting it is lost.
+        """
+        return self.update(**fields, updated_at=_NEXT_VERSION)
+
+    def top_by_xp(self, limit: int) -> models.QuerySet["Student"]:
+        """Students with XP, most first (ties: the earlier account first); served by idx_students_total_xp."""
+        return self.filter(total_xp__gt=0).order_by("-total_xp", "id")[:limit]
 
 
 class Student(models.Model):
@@ -95,6 +159,8 @@ class Student(models.Model):
     last_active_on = models.DateField(null=True, blank=True, editable=False)
     # Extra, nullable: the code a parent types to link to this child (see family.py); never listed in the admin.
     family_code = models.CharField(max_length=9, null=True, blank=True, unique=True, editable=False)
+
+    objects = StudentQuerySet.as_manager()
 
     class Meta:
         db_table = "students"
@@ -127,15 +193,15 @@ class Student(models.Model):
 
     @property
     def cache_version(self) -> int:
-        """Changes on every write to the student's numbers (updated_at is bumped with them)."""
+        """Changes on every write to the student's numbers (see StudentQuerySet.update_with_new_version)."""
         return int(self.updated_at.timestamp() * 1_000_000) if self.updated_at else 0
 
-    def next_updated_at(self) -> datetime.datetime:
-        """A new updated_at for a write: now, and always later than the current one (it is the cache version)."""
-        now = timezone.now()
-        if self.updated_at and now <= self.updated_at:
-            return self.updated_at + datetime.timedelta(microseconds=1)
-        return now
+    def rank(self) -> int | None:
+        """The student's live rank by total XP (None before their first XP), as top_by_xp orders."""
+        if not self.total_xp:
+            return None
+        ahead = Student.objects.filter(Q(total_xp__gt=self.total_xp) | Q(total_xp=self.total_xp, id__lt=self.pk))
+        return ahead.count() + 1
 
     @property
     def display_name(self) -> str:
@@ -234,9 +300,39 @@ class StaffTOTP(models.Model):
     def __str__(self):
         return f"second factor of account {self.user_id}"
 
+    # Accept the previous and the next 30-second step too: phones' clocks drift a little.
+    DRIFT_STEPS = 1
+    ISSUER = "Learning Quest"
+
+    @staticmethod
+    def new_secret() -> str:
+        return pyotp.random_base32()
+
+    @property
+    def provisioning_uri(self) -> str:
+        return pyotp.TOTP(self.secret).provisioning_uri(name=self.user.email, issuer_name=self.ISSUER)
+
+    def matching_step(self, code: str, *, at: datetime.datetime | None = None) -> int | None:
+        """The time step whose code this is (within the allowed drift), or None.
+
+        Only six ASCII digits are a code (spaces are ignored): anything else, such as digits
+        of another script, is simply wrong.
+        """
+        code = code.replace(" ", "")
+        if len(code) != 6 or not (code.isascii() and code.isdigit()):
+            return None
+        otp = pyotp.TOTP(self.secret)
+        at = at or datetime.datetime.now(tz=datetime.UTC)
+        step = otp.timecode(at)
+        for offset in range(-self.DRIFT_STEPS, self.DRIFT_STEPS + 1):
+            if hmac.compare_digest(otp.at(at, counter_offset=offset), code):
+                return step + offset
+        return None
+
     def use(self, code: str) -> bool:
-        """True (and remembered) when the code is right and newer than the last one used."""
-        step = totp.matching_step(self.secret, code)
+        """True (and remembered) when the code is right and newer than the last one used: never replayed,
+        even by two requests at once (the update only succeeds for a step later than the stored one)."""
+        step = self.matching_step(code)
         if step is None or step <= self.last_used_step:
             return False
         updated = StaffTOTP.objects.filter(pk=self.pk, last_used_step__lt=step).update(last_used_step=step)

@@ -15,5 +15,4 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/family-code/", views.replace_family_code, name="replace_family_code"),
     path("profile/parents/<int:parent_id>/unlink/", views.unlink_parent, name="unlink_parent"),
-    path("family/link/", views.link_child, name="link_child"),
 ]

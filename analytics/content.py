@@ -35,7 +35,7 @@ class Median(Aggregate):
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)%(filter)s"
     output_field = FloatField()
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
         if connection.vendor != "postgresql":
             raise NotSupportedError("Median needs PostgreSQL's percentile_cont.")
         return super().as_sql(compiler, connection, **extra_context)
@@ -87,16 +87,18 @@ def chapter_stats(*, order: str = "", now: datetime.datetime | None = None) -> l
         .order_by()
     )
     for row in per_question:
-        chapter = recent[chapter_of[row["question_id"]]]
-        chapter["answers_30d"] += row["answers_30d"]
-        chapter["answers_7d"] += row["answers_7d"]
+        counts = recent[chapter_of[row["question_id"]]]
+        counts["answers_30d"] += row["answers_30d"]
+        counts["answers_7d"] += row["answers_7d"]
     rows: list[ChapterStats] = []
     for chapter in Chapter.objects.in_map_order().values("id", "name", "subject"):
-        progress = started.get(chapter["id"], {})
-        answers = recent.get(chapter["id"], {})
+        progress: Mapping[str, Any] = started.get(chapter["id"], {})
+        answers: dict[str, int] = recent.get(chapter["id"], {})
         rows.append(
             {
-                **chapter,
+                "id": chapter["id"],
+                "name": chapter["name"],
+                "subject": chapter["subject"],
                 "started": progress.get("started", 0),
                 "mastery": progress.get("mastery"),
                 "answers_7d": answers.get("answers_7d", 0),
@@ -127,7 +129,7 @@ def question_stats(*, chapter_id: str | None = None, order: str = "") -> list[Qu
     in_sql = connection.vendor == "postgresql"
     if in_sql:
         per_question = per_question.annotate(median=Median("time_taken_seconds"))
-    totals = {row["question_id"]: row for row in per_question}
+    totals: dict[int, dict[str, Any]] = {row["question_id"]: dict(row) for row in per_question}
     medians = {qid: row["median"] for qid, row in totals.items()} if in_sql else medians_in_python(submissions)
 
     most_wrong: dict[int, dict] = {}
@@ -138,7 +140,7 @@ def question_stats(*, chapter_id: str | None = None, order: str = "") -> list[Qu
         .order_by("question_id", "-chosen", "selected_answer_index")
     )
     for row in wrong_choices:
-        most_wrong.setdefault(row["question_id"], row)  # the first of each question is its most chosen
+        most_wrong.setdefault(row["question_id"], dict(row))  # the first of each question is its most chosen
 
     rows: list[QuestionStats] = []
     for question in questions.values("id", "quiz_id", "question_text", "chapter_id", "options"):
@@ -166,7 +168,8 @@ def medians_in_python(submissions: QuerySet[QuizSubmission]) -> dict[int, float]
     times: dict[int, list[int]] = defaultdict(list)
     rows = submissions.filter(time_taken_seconds__isnull=False).values_list("question_id", "time_taken_seconds")
     for question_id, seconds in rows.iterator():
-        times[question_id].append(seconds)
+        if seconds is not None:
+            times[question_id].append(seconds)
     return {question_id: float(statistics.median(values)) for question_id, values in times.items()}
 
 

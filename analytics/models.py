@@ -1,13 +1,53 @@
 """The seed's analytics module: mastery per chapter and activity per day."""
 
 import datetime
+from decimal import Decimal
+from typing import Any
 
 from django.db import connection, models
-from django.db.models import Q
-from django.db.models.functions import Now
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Cast, Coalesce, Greatest, Least, Now, NullIf, Round
 
 from accounts.models import Parent, Student
-from curriculum.models import Chapter
+from curriculum.models import Chapter, Question, QuizSubmission
+
+
+def mastery_score(correct: Combinable | int, total: Combinable | int) -> Cast:
+    """The mastery formula, in SQL: 100 × correct ÷ questions in the chapter, rounded half up to 2
+    decimals, within 0..100, and 0 for a chapter without questions.
+
+    Its one home: the answer path, the content-edit recompute, rebuild_progress, the benchmark
+    dataset and the weekly e-mail all evaluate this expression in the database, so no two of them
+    can disagree about a score.
+    """
+    correct, total = (Value(arg) if isinstance(arg, int) else arg for arg in (correct, total))
+    wide = DecimalField(max_digits=12, decimal_places=4)
+    ratio = Round(Cast(correct, wide) * Value(Decimal(100)) / NullIf(total, Value(0)), 2)
+    bounded = Least(Greatest(ratio, Value(Decimal(0))), Value(Decimal(100)))
+    return Cast(Coalesce(bounded, Value(Decimal(0))), DecimalField(max_digits=5, decimal_places=2))
+
+
+def chapter_size(chapter_id: str | OuterRef) -> Subquery:
+    """The number of questions a chapter has now (the denominator of mastery), as a subquery."""
+    return Subquery(
+        Question.objects.filter(chapter_id=chapter_id)
+        .order_by()
+        .values("chapter_id")
+        .annotate(size=Count("id"))
+        .values("size")[:1]
+    )
 
 
 class StudentProgressQuerySet(models.QuerySet):
@@ -20,41 +60,70 @@ class StudentProgressQuerySet(models.QuerySet):
         delta_correct: int,
         answered_at: datetime.datetime,
     ) -> None:
-        """Add one answer to the student's chapter row (created on the first answer), in one statement.
+        """Add one answer to the student's chapter row, created on the chapter's first answer.
 
-        Counters are incremented in SQL (INSERT … ON CONFLICT DO UPDATE), so concurrent
-        writers cannot lose updates. mastery_score mirrors rules.mastery_score in SQL:
-        100 × correct ÷ questions in the chapter, rounded to 2 decimals, within 0..100.
+        The caller holds the student's row lock (record_answer's first statement), so this
+        student's rows have one writer at a time; the counters still change by SQL increments.
+        One UPDATE, or an INSERT on the chapter's first answer.
         """
-        total = "(SELECT COUNT(*) FROM questions WHERE chapter_id = %(chapter)s)"
-
-        def score(correct: str) -> str:
-            return (
-                f"CASE WHEN {correct} <= 0 OR {total} = 0 THEN 0 WHEN {correct} >= {total} THEN 100"
-                f" ELSE ROUND(100.0 * {correct} / {total}, 2) END"
+        correct = Coalesce(F("questions_correct"), 0) + delta_correct
+        updated = self.filter(student_id=student_id, chapter_id=chapter_id).update(
+            questions_completed=Coalesce(F("questions_completed"), 0) + int(new_question),
+            questions_correct=correct,
+            mastery_score=mastery_score(correct, chapter_size(chapter_id)),
+            last_answered_at=Greatest(Coalesce(F("last_answered_at"), Value(answered_at)), Value(answered_at)),
+        )
+        if not updated:
+            first_correct = max(delta_correct, 0)
+            self.create(
+                student_id=student_id,
+                chapter_id=chapter_id,
+                questions_completed=int(new_question),
+                questions_correct=first_correct,
+                mastery_score=mastery_score(first_correct, chapter_size(chapter_id)),
+                last_answered_at=answered_at,
             )
 
-        new_correct = "(COALESCE(p.questions_correct, 0) + %(correct)s)"
-        sql = f"""
-            INSERT INTO student_progress AS p
-                (student_id, chapter_id, questions_completed, questions_correct, mastery_score, last_answered_at)
-            VALUES (%(student)s, %(chapter)s, %(completed)s, %(first_correct)s, {score("%(first_correct)s")}, %(at)s)
-            ON CONFLICT (student_id, chapter_id) DO UPDATE SET
-                questions_completed = COALESCE(p.questions_completed, 0) + %(completed)s,
-                questions_correct = {new_correct},
-                mastery_score = {score(new_correct)},
-                last_answered_at = %(at)s
-        """  # noqa: S608 - only fixed SQL fragments are interpolated; values are parameters
-        params = {
-            "student": student_id,
-            "chapter": chapter_id,
-            "completed": int(new_question),
-            "correct": delta_correct,
-            "first_correct": max(delta_correct, 0),  # a new row starts from nothing
-            "at": answered_at,
-        }
+    @staticmethod
+    def derived_from(submissions: models.QuerySet[QuizSubmission]) -> models.QuerySet[Any, Any]:
+        """What student_progress should hold for these answers, derived from them alone: one row of values
+        per (student_id, chapter_id), with questions_completed, questions_correct, mastery_score and
+        last_answered_at — the rule record_answer keeps one answer at a time.
+
+        completed: the chapter's questions answered at least once; correct: those whose latest counted
+        answer is right; last answered: the latest answer's time.
+        """
+        later_counted = QuizSubmission.objects.filter(
+            student_id=OuterRef("student_id"),
+            question_id=OuterRef("question_id"),
+            is_counted=True,
+            id__gt=OuterRef("id"),
+        )
+        latest_counted_right = Q(Q(is_counted=True, is_correct=True), ~Exists(later_counted))
+        return (
+            submissions.order_by()
+            .values("student_id", chapter=F("question__chapter_id"))
+            .annotate(
+                questions_completed=Count("question_id", distinct=True),
+                questions_correct=Count("question_id", distinct=True, filter=latest_counted_right),
+                last_answered_at=Max("submitted_at"),
+            )
+            .annotate(mastery_score=mastery_score(F("questions_correct"), chapter_size(OuterRef("chapter"))))
+        )
+
+    def write_derived(self, submissions: models.QuerySet[QuizSubmission]) -> int:
+        """Write the rows derived_from(submissions) says, creating or overwriting them, in one statement.
+        Returns the number of rows written. Rows the answers no longer call for are the caller's to delete."""
+        sql, params = self.derived_from(submissions).query.sql_with_params()
+        columns = ("questions_completed", "questions_correct", "mastery_score", "last_answered_at")
+        statement = f"""
+            INSERT INTO student_progress (student_id, chapter_id, {", ".join(columns)})
+            SELECT d.student_id, d.chapter, {", ".join(f"d.{c}" for c in columns)} FROM ({sql}) AS d WHERE true
+            ON CONFLICT (student_id, chapter_id) DO UPDATE SET {", ".join(f"{c} = EXCLUDED.{c}" for c in columns)}
+        """  # noqa: S608 - fixed column names around the ORM's own SQL; values are parameters
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(statement, params)
+            return cursor.rowcount
 
 
 class StudentProgress(models.Model):
@@ -89,6 +158,16 @@ class StudentProgress(models.Model):
 
 
 class DailyAnalyticsQuerySet(models.QuerySet):
+    def totals(self, student: Student, first: datetime.date, last: datetime.date) -> dict[str, int]:
+        """The student's answers, correct answers, XP and seconds over the days first..last (zeros if none)."""
+        totals = self.filter(student=student, analytics_date__range=(first, last)).aggregate(
+            answered=Sum("questions_answered"),
+            correct=Sum("questions_correct"),
+            xp=Sum("xp_earned"),
+            seconds=Sum("time_spent_seconds"),
+        )
+        return {name: value or 0 for name, value in totals.items()}
+
     def record_answer(
         self, *, student_id: int, day: datetime.date, is_correct: bool, xp: int, seconds: int, streak: int
     ) -> None:
@@ -106,7 +185,7 @@ class DailyAnalyticsQuerySet(models.QuerySet):
                 time_spent_minutes = (d.time_spent_seconds + %(seconds)s) / 60,
                 streak_count = %(streak)s
         """
-        params = {
+        params: dict[str, Any] = {
             "student": student_id,
             "day": day,
             "correct": int(is_correct),

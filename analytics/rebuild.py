@@ -1,27 +1,28 @@
 """Recompute a student's numbers from quiz_submissions, the source of truth, and repair drift.
 
 The counters on students, student_progress and daily_analytics are kept by
-curriculum.services.record_answer one answer at a time. This module derives what
+learning.services.record_answer one answer at a time. This module derives what
 they should be from the answers themselves, lists every difference, and can
-rewrite the rows that differ. The rules are the same pure functions the write
-path uses (curriculum.rules), so the two cannot disagree about what a streak or a
-mastery score is.
+rewrite the rows that differ. The derivation is the one the benchmark dataset
+uses too: expected_numbers() (pure Python, with the same rule functions the write
+path uses, analytics.rules) for the student's totals and days, and
+StudentProgress.objects.derived_from() (SQL, with the one mastery formula) for the
+chapters, so no two of them can disagree about what a streak or a mastery score is.
 """
 
 import datetime
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.db import transaction
-from django.db.models import Count
 
 from accounts.models import Student
+from analytics import rules
 from analytics.models import DailyAnalytics, StudentProgress
-from curriculum import rules
-from curriculum.models import Question, QuizSubmission
+from curriculum.models import QuizSubmission
 from edtech import cache
 
 STUDENT_FIELDS = ("total_xp", "current_streak", "best_streak", "last_active_on")
@@ -37,25 +38,24 @@ DAILY_FIELDS = (
 
 
 class Answer(NamedTuple):
-    """The columns of one quiz_submissions row that the numbers are derived from."""
+    """The columns of one quiz_submissions row that a student's totals and days are derived from."""
 
     id: int
-    question_id: int
-    chapter_id: str
     is_correct: bool
-    is_counted: bool
     xp_earned: int | None
     time_taken_seconds: int | None
     submitted_at: datetime.datetime | None
     answered_on: datetime.date | None
 
 
+ANSWER_COLUMNS = Answer._fields
+
+
 @dataclass(frozen=True)
 class Expected:
-    """A student's numbers as the answers say they should be."""
+    """A student's totals and days as the answers say they should be."""
 
     student: dict[str, Any]
-    progress: dict[str, dict[str, Any]]  # by chapter id
     daily: dict[datetime.date, dict[str, Any]]  # by analytics_date
 
 
@@ -79,30 +79,20 @@ class StudentReport:
     rows_changed: int = 0
 
 
-def expected_numbers(answers: Iterable[Answer], *, zone: zoneinfo.ZoneInfo, chapter_sizes: dict[str, int]) -> Expected:
-    """What a student's stored numbers should be, given all their answers in id order. No database.
+def expected_numbers(answers: Iterable[Answer], *, zone: zoneinfo.ZoneInfo) -> Expected:
+    """What a student's totals and daily_analytics rows should be, given all their answers. No database.
 
     An answer's day is its answered_on, or (for rows recorded without one) the
     local date of submitted_at in `zone`; an answer with neither has no day and
-    counts only toward XP and mastery. Streaks replay the active days in date
-    order with rules.next_streak, and the stored current streak is the raw value
-    after the last active day (a broken streak shows as 0 only when displayed).
+    counts only toward XP. Streaks replay the active days in date order with
+    rules.next_streak, and the stored current streak is the raw value after the
+    last active day (a broken streak shows as 0 only when displayed).
     """
     total_xp = 0
-    chapter_questions: dict[str, set[int]] = {}
-    chapter_last_at: dict[str, datetime.datetime | None] = {}
-    latest_counted_correct: dict[int, bool] = {}
     days: dict[datetime.date, dict[str, Any]] = {}
-
     for answer in sorted(answers, key=lambda a: a.id):
         xp = answer.xp_earned or 0
-        seconds = answer.time_taken_seconds or 0
         total_xp += xp
-        chapter_questions.setdefault(answer.chapter_id, set()).add(answer.question_id)
-        chapter_last_at[answer.chapter_id] = answer.submitted_at
-        if answer.is_counted:
-            latest_counted_correct[answer.question_id] = answer.is_correct
-
         day = answer.answered_on
         if day is None and answer.submitted_at is not None:
             day = rules.local_day(answer.submitted_at, zone)
@@ -114,19 +104,7 @@ def expected_numbers(answers: Iterable[Answer], *, zone: zoneinfo.ZoneInfo, chap
         totals["questions_answered"] += 1
         totals["questions_correct"] += int(answer.is_correct)
         totals["xp_earned"] += xp
-        totals["time_spent_seconds"] += seconds
-
-    progress = {}
-    for chapter_id, question_ids in chapter_questions.items():
-        correct = sum(1 for question_id in question_ids if latest_counted_correct.get(question_id) is True)
-        progress[chapter_id] = {
-            "questions_completed": len(question_ids),
-            "questions_correct": correct,
-            "mastery_score": rules.mastery_score(
-                questions_correct=correct, questions_total=chapter_sizes.get(chapter_id, 0)
-            ),
-            "last_answered_at": chapter_last_at[chapter_id],
-        }
+        totals["time_spent_seconds"] += answer.time_taken_seconds or 0
 
     current, best, last_active = 0, 0, None
     daily = {}
@@ -141,7 +119,13 @@ def expected_numbers(answers: Iterable[Answer], *, zone: zoneinfo.ZoneInfo, chap
         }
 
     student = {"total_xp": total_xp, "current_streak": current, "best_streak": best, "last_active_on": last_active}
-    return Expected(student=student, progress=progress, daily=daily)
+    return Expected(student=student, daily=daily)
+
+
+def expected_progress(student_id: int) -> dict[str, dict[str, Any]]:
+    """What the student's student_progress rows should be, by chapter id (one query)."""
+    rows = StudentProgress.objects.derived_from(QuizSubmission.objects.filter(student_id=student_id))
+    return {row["chapter"]: {name: row[name] for name in PROGRESS_FIELDS} for row in rows}
 
 
 def rebuild_student(student_id: int, *, fix: bool) -> StudentReport | None:
@@ -161,42 +145,18 @@ def rebuild_student(student_id: int, *, fix: bool) -> StudentReport | None:
         version_before = student.cache_version
         answers = [
             Answer(*row)
-            for row in QuizSubmission.objects.filter(student_id=student_id)
-            .order_by("id")
-            .values_list(
-                "id",
-                "question_id",
-                "question__chapter_id",
-                "is_correct",
-                "is_counted",
-                "xp_earned",
-                "time_taken_seconds",
-                "submitted_at",
-                "answered_on",
-            )
+            for row in QuizSubmission.objects.filter(student_id=student_id).order_by("id").values_list(*ANSWER_COLUMNS)
         ]
-        expected = expected_numbers(answers, zone=student.zone, chapter_sizes=_chapter_sizes(answers))
+        expected = expected_numbers(answers, zone=student.zone)
         report = StudentReport(student_id=student_id)
         _compare_student(student, expected, report)
-        _compare_progress(student, expected, report, fix=fix)
+        _compare_progress(student, expected_progress(student_id), report, fix=fix)
         _compare_daily(student, expected, report, fix=fix)
         if fix and report.drifts:
-            Student.objects.filter(pk=student_id).update(**expected.student, updated_at=student.next_updated_at())
+            Student.objects.filter(pk=student_id).update_with_new_version(**expected.student)
     if fix and report.drifts:
         cache.forget_student(student_id, version_before)
     return report
-
-
-def _chapter_sizes(answers: list[Answer]) -> dict[str, int]:
-    chapter_ids = {answer.chapter_id for answer in answers}
-    if not chapter_ids:
-        return {}
-    return dict(
-        Question.objects.filter(chapter_id__in=chapter_ids)
-        .values("chapter_id")
-        .annotate(size=Count("id"))
-        .values_list("chapter_id", "size")
-    )
 
 
 def _compare_student(student: Student, expected: Expected, report: StudentReport) -> None:
@@ -210,13 +170,15 @@ def _compare_student(student: Student, expected: Expected, report: StudentReport
     report.rows_changed += int(changed)
 
 
-def _compare_progress(student: Student, expected: Expected, report: StudentReport, *, fix: bool) -> None:
+def _compare_progress(
+    student: Student, expected: dict[str, dict[str, Any]], report: StudentReport, *, fix: bool
+) -> None:
     stored = {row.chapter_id: row for row in StudentProgress.objects.filter(student=student)}
     _compare_rows(
         StudentProgress,
         "chapter_id",
         stored,
-        expected.progress,
+        expected,
         PROGRESS_FIELDS,
         student,
         report,
@@ -240,7 +202,18 @@ def _compare_daily(student: Student, expected: Expected, report: StudentReport, 
     )
 
 
-def _compare_rows(model, key_field, stored_rows, expected_rows, fields, student, report, *, fix, label) -> None:
+def _compare_rows(
+    model: type[StudentProgress] | type[DailyAnalytics],
+    key_field: str,
+    stored_rows: dict[Any, Any],
+    expected_rows: dict[Any, dict[str, Any]],
+    fields: tuple[str, ...],
+    student: Student,
+    report: StudentReport,
+    *,
+    fix: bool,
+    label: Callable[[Any], str],
+) -> None:
     """Compare one student's stored rows of a derived table with the expected ones, keyed by key_field;
     with fix, create the missing, update the different and delete the unexpected rows."""
     to_create, to_update, to_delete = [], [], []
@@ -248,6 +221,7 @@ def _compare_rows(model, key_field, stored_rows, expected_rows, fields, student,
         row, values = stored_rows.get(key), expected_rows.get(key)
         what = label(key)
         if row is None:
+            assert values is not None
             report.drifts.append(Drift(student.pk, what, "no row", _shown_row(values)))
             to_create.append(model(student=student, **{key_field: key}, **values))
         elif values is None:
@@ -260,7 +234,7 @@ def _compare_rows(model, key_field, stored_rows, expected_rows, fields, student,
     report.rows_changed += len(to_create) + len(to_update) + len(to_delete)
 
 
-def _diff(student: Student, what: str, row, values: dict[str, Any], report: StudentReport) -> bool:
+def _diff(student: Student, what: str, row: Any, values: dict[str, Any], report: StudentReport) -> bool:
     """Record each field of `row` that differs from `values`, and set it to the expected value."""
     changed = False
     for name, value in values.items():
@@ -272,7 +246,13 @@ def _diff(student: Student, what: str, row, values: dict[str, Any], report: Stud
     return changed
 
 
-def _write(model, to_create: list, to_update: list, to_delete: list, fields: tuple[str, ...]) -> None:
+def _write(
+    model: type[StudentProgress] | type[DailyAnalytics],
+    to_create: list[Any],
+    to_update: list[Any],
+    to_delete: list[int],
+    fields: tuple[str, ...],
+) -> None:
     if to_delete:
         model.objects.filter(pk__in=to_delete).delete()
     if to_update:
@@ -281,7 +261,7 @@ def _write(model, to_create: list, to_update: list, to_delete: list, fields: tup
         model.objects.bulk_create(to_create)
 
 
-def _row_values(row, fields: tuple[str, ...]) -> dict[str, Any]:
+def _row_values(row: Any, fields: tuple[str, ...]) -> dict[str, Any]:
     return {name: getattr(row, name) for name in fields}
 
 

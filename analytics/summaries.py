@@ -1,23 +1,25 @@
 """A student's numbers as the dashboards show them, cached by the named TTLs.
 
-Every entry is keyed by the student's id and cache version (and, where the
-answer depends on the calendar, the student's today), and is deleted right
-after an answer commits. The student's dashboard and a parent's view of the
-child read the same entries. Each entry records when it was computed
-("as of HH:MM").
+Every entry is keyed by the student's id and cache version (edtech.cache.student_entry),
+and is deleted right after an answer commits. An entry whose answer depends on the
+calendar holds the student's day it was computed for, and is computed again on another
+day. The student's dashboard and a parent's view of the child read the same entries.
+Each entry records when it was computed ("as of HH:MM").
 """
 
 import datetime
+from collections.abc import Callable, Mapping
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Q, Sum
 from django.urls import reverse_lazy
 from django.utils import timezone
 
 from accounts.models import Student
+from analytics import charts, rules
 from analytics.models import DailyAnalytics, StudentProgress
-from curriculum import catalog, rules
-from curriculum.models import Question, QuizSubmission
+from curriculum import catalog
+from curriculum.models import Question, QuizSubmission, xp_missing
 from edtech import cache
 
 LEARN_URL = reverse_lazy("learn")
@@ -31,15 +33,31 @@ def today_for(student: Student, now: datetime.datetime | None = None) -> datetim
     return rules.local_day(now or timezone.now(), student.zone)
 
 
-def _stamp(value: dict) -> dict:
+def _stamp(value: dict[str, Any]) -> dict[str, Any]:
     value["as_of"] = timezone.now()
     return value
 
 
-def mastery(student: Student) -> dict:
+def _student_entry(dataset: str, student: Student) -> cache.Entry:
+    return cache.student_entry(dataset, student.pk, student.cache_version)
+
+
+def _for_day(
+    dataset: str, student: Student, today: datetime.date, compute: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """The student's cached entry computed for `today`, or compute() (stamped with the day) cached anew."""
+    entry = _student_entry(dataset, student)
+    value: dict[str, Any] | None = cache.get(entry)
+    if value is None or value.get("day") != today:
+        value = {**compute(), "day": today}
+        cache.set(entry, value)
+    return value
+
+
+def mastery(student: Student) -> dict[str, Any]:
     """{"chapters": {chapter_id: {"score", "completed", "correct", "last_answered_at"}}, "as_of"}."""
 
-    def compute():
+    def compute() -> dict[str, Any]:
         rows = StudentProgress.objects.filter(student=student).values(
             "chapter_id", "mastery_score", "questions_completed", "questions_correct", "last_answered_at"
         )
@@ -57,13 +75,13 @@ def mastery(student: Student) -> dict:
             }
         )
 
-    return cache.get_or_compute("chapter_mastery", (student.pk, student.cache_version), compute)
+    return cache.get_or_compute(_student_entry("mastery", student), compute)
 
 
-def streak(student: Student, today: datetime.date) -> dict:
+def streak(student: Student, today: datetime.date) -> dict[str, Any]:
     """{"current" (0 when broken), "best", "state": today|keep-going|none, "as_of"}."""
 
-    def compute():
+    def compute() -> dict[str, Any]:
         return _stamp(
             {
                 "current": rules.streak_shown(
@@ -74,13 +92,13 @@ def streak(student: Student, today: datetime.date) -> dict:
             }
         )
 
-    return cache.get_or_compute("student_streak", (student.pk, student.cache_version, today), compute)
+    return _for_day("streak", student, today, compute)
 
 
-def activity(student: Student, today: datetime.date) -> dict:
+def activity(student: Student, today: datetime.date) -> dict[str, Any]:
     """The last 30 days of daily analytics, one entry per day (zeros on quiet days), oldest first."""
 
-    def compute():
+    def compute() -> dict[str, Any]:
         first = today - datetime.timedelta(days=CHART_DAYS - 1)
         rows = {
             row["analytics_date"]: row
@@ -91,7 +109,7 @@ def activity(student: Student, today: datetime.date) -> dict:
         days = []
         for offset in range(CHART_DAYS):
             day = first + datetime.timedelta(days=offset)
-            row = rows.get(day, {})
+            row: Mapping[str, Any] = rows.get(day, {})
             days.append(
                 {
                     "date": day,
@@ -103,13 +121,13 @@ def activity(student: Student, today: datetime.date) -> dict:
             )
         return _stamp({"days": days})
 
-    return cache.get_or_compute("daily_analytics", (student.pk, student.cache_version, today), compute)
+    return _for_day("activity", student, today, compute)
 
 
-def progress_summary(student: Student, today: datetime.date) -> dict:
+def progress_summary(student: Student, today: datetime.date) -> dict[str, Any]:
     """The review list (latest counted answer wrong) and the last 10 answers."""
 
-    def compute():
+    def compute() -> dict[str, Any]:
         review = (
             Question.objects.answered_by(student)
             .with_history(student, today)
@@ -156,19 +174,15 @@ def progress_summary(student: Student, today: datetime.date) -> dict:
             }
         )
 
-    return cache.get_or_compute("progress_summary", (student.pk, student.cache_version, today), compute)
+    return _for_day("recent_answers", student, today, compute)
 
 
-def week(student: Student, today: datetime.date) -> dict:
+def week(student: Student, today: datetime.date) -> dict[str, Any]:
     """This week's answers and accuracy (the last 7 days), and the weakest started chapter."""
 
-    def compute():
-        first = today - datetime.timedelta(days=6)
-        totals = DailyAnalytics.objects.filter(student=student, analytics_date__range=(first, today)).aggregate(
-            answered=Sum("questions_answered"), correct=Sum("questions_correct"), xp=Sum("xp_earned")
-        )
-        answered = totals["answered"] or 0
-        correct = totals["correct"] or 0
+    def compute() -> dict[str, Any]:
+        totals = DailyAnalytics.objects.totals(student, today - datetime.timedelta(days=6), today)
+        answered, correct = totals["answered"], totals["correct"]
         weakest = (
             StudentProgress.objects.filter(student=student, questions_completed__gt=0)
             .select_related("chapter")
@@ -179,7 +193,7 @@ def week(student: Student, today: datetime.date) -> dict:
             {
                 "answered": answered,
                 "correct": correct,
-                "xp": totals["xp"] or 0,
+                "xp": totals["xp"],
                 "accuracy": round(100 * correct / answered) if answered else None,
                 "weakest": (
                     {"id": weakest.chapter_id, "name": weakest.chapter.name, "score": weakest.mastery_score}
@@ -189,19 +203,38 @@ def week(student: Student, today: datetime.date) -> dict:
             }
         )
 
-    return cache.get_or_compute("student_profile", (student.pk, student.cache_version, today), compute)
+    return _for_day("week", student, today, compute)
 
 
-def chapter_map(student: Student) -> list[dict]:
+def progress_page(student: Student) -> dict[str, Any]:
+    """What a progress page shows about one student: the student's dashboard and a parent's child page."""
+    today = today_for(student)
+    activity_days = activity(student, today)
+    started = started_chapters(student)  # one read of mastery and of the chapter list
+    return {
+        "student": student,
+        "today": today,
+        "streak": streak(student, today),
+        "started": started["chapters"],
+        "not_started_count": started["not_started"],
+        "mastery_as_of": started["as_of"],
+        "summary": progress_summary(student, today),
+        "activity": activity_days,
+        "chart": charts.activity_chart(activity_days["days"]),
+        "week": week(student, today),
+    }
+
+
+def chapter_map(student: Student) -> list[dict[str, Any]]:
     """Subjects in order, each with its chapters: mastery, band, and whether open or how much XP is missing.
 
     Display values (the link, the rounded percentage) are made here, once, so that the
     templates, which render up to hundreds of chapters, only print variables.
     """
     progress = mastery(student)["chapters"]
-    subjects: dict[str, list[dict]] = {}
+    subjects: dict[str, list[dict[str, Any]]] = {}
     for chapter in catalog.chapters():
-        xp_missing = rules.xp_missing(
+        missing = xp_missing(
             is_locked=chapter["is_locked"], unlock_xp_required=chapter["unlock_xp_required"], total_xp=student.total_xp
         )
         subjects.setdefault(chapter["subject"], []).append(
@@ -209,14 +242,14 @@ def chapter_map(student: Student) -> list[dict]:
                 **chapter,
                 **_mastery_display(progress.get(chapter["id"])),
                 "url": f"{LEARN_URL}{chapter['id']}/",
-                "xp_missing": xp_missing,
-                "is_open": not xp_missing,
+                "xp_missing": missing,
+                "is_open": not missing,
             }
         )
     return [{"subject": subject, "chapters": chapters} for subject, chapters in subjects.items()]
 
 
-def started_chapters(student: Student) -> dict:
+def started_chapters(student: Student) -> dict[str, Any]:
     """The dashboard's mastery table: {"chapters": the chapters the student has answered in, in map
     order, with their mastery; "not_started": how many others; "as_of": when mastery was computed}."""
     progress = mastery(student)
@@ -225,7 +258,7 @@ def started_chapters(student: Student) -> dict:
         {
             **chapter,
             **_mastery_display(progress["chapters"][chapter["id"]]),
-            "is_open": not rules.xp_missing(
+            "is_open": not xp_missing(
                 is_locked=chapter["is_locked"],
                 unlock_xp_required=chapter["unlock_xp_required"],
                 total_xp=student.total_xp,
@@ -249,7 +282,7 @@ _NOT_STARTED = {
 }
 
 
-def _mastery_display(mine: dict | None) -> dict:
+def _mastery_display(mine: dict[str, Any] | None) -> dict[str, Any]:
     if mine is None:
         return _NOT_STARTED
     band, band_label = rules.mastery_band(score=mine["score"], started=True)
@@ -264,34 +297,21 @@ def _mastery_display(mine: dict | None) -> dict:
     }
 
 
-def leaderboard() -> dict:
+def leaderboard() -> dict[str, Any]:
     """The top 50 by total XP (first name and last initial only), recomputed every 6 hours."""
 
-    def compute():
-        top = (
-            Student.objects.filter(total_xp__gt=0)
-            .order_by("-total_xp", "id")
-            .values("id", "name", "total_xp")[:LEADERBOARD_SIZE]
-        )
+    def compute() -> dict[str, Any]:
+        top = Student.objects.top_by_xp(LEADERBOARD_SIZE).values("id", "name", "total_xp")
         rows = []
         for position, row in enumerate(top, start=1):
             name = Student(name=row["name"]).display_name
             rows.append({"rank": position, "student_id": row["id"], "name": name, "total_xp": row["total_xp"]})
         return _stamp({"rows": rows})
 
-    return cache.get_or_compute("leaderboard", ("top",), compute)
+    return cache.get_or_compute(cache.leaderboard_entry(), compute)
 
 
-def rank_of(student: Student) -> int | None:
-    """The student's live rank by total XP (None before their first XP)."""
-    if not student.total_xp:
-        return None
-    ahead = Student.objects.filter(Q(total_xp__gt=student.total_xp) | Q(total_xp=student.total_xp, id__lt=student.pk))
-    return ahead.count() + 1
-
-
-def _option(options, index) -> str:
-    try:
+def _option(options: object, index: int) -> str:
+    if isinstance(options, list) and 0 <= index < len(options):
         return str(options[index])
-    except (IndexError, TypeError, KeyError):
-        return ""
+    return ""

@@ -30,7 +30,7 @@ SAMPLES = 25
 
 
 def clear_cache() -> None:
-    cache.delete_pattern("*")
+    cache.delete_pattern("*")  # type: ignore[attr-defined]  # django-redis
 
 
 def timed_get(client: Client, path: str) -> tuple[float, int, int]:
@@ -50,6 +50,7 @@ def percentile(values: list[float], pct: float) -> float:
 def page_paths(student: Student) -> dict[str, str]:
     chapter = Chapter.objects.filter(is_locked=False).order_by("?").first()
     question = Question.objects.filter(chapter=chapter).order_by("?").first()
+    assert chapter is not None and question is not None, "bench: the dataset has no open chapter"
     return {
         "dashboard": "/dashboard/",
         "chapter_map": "/learn/",
@@ -80,7 +81,7 @@ def student_pages() -> dict:
 
 
 def parent_pages() -> dict:
-    entry = {"cold_ms": [], "warm_ms": [], "cold_q": [], "warm_q": [], "status": []}
+    entry: dict[str, list] = {"cold_ms": [], "warm_ms": [], "cold_q": [], "warm_q": [], "status": []}
     for link in StudentParentLink.objects.select_related("parent__user").order_by("?")[:SAMPLES]:
         client = Client()
         client.force_login(link.parent.user)
@@ -101,12 +102,13 @@ def staff_pages() -> dict:
     client.force_login(staff)
     results = {}
     chapter = Chapter.objects.order_by("?").first()
+    assert chapter is not None, "bench: the dataset has no chapter"
     for name, path in {
         "content_chapters": "/admin/analytics/studentprogress/content/chapters/",
         "content_questions_one_chapter": f"/admin/analytics/studentprogress/content/questions/?chapter={chapter.id}",
         "content_questions_all": "/admin/analytics/studentprogress/content/questions/",
     }.items():
-        entry = {"cold_ms": [], "warm_ms": [], "cold_q": [], "warm_q": [], "status": []}
+        entry: dict[str, list] = {"cold_ms": [], "warm_ms": [], "cold_q": [], "warm_q": [], "status": []}
         for _ in range(3):
             clear_cache()
             cold_ms, status, cold_q = timed_get(client, path)

@@ -21,8 +21,8 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.middleware.csrf import _get_new_csrf_string  # noqa: E402
 
 from accounts.models import Parent, Student, StudentParentLink, User  # noqa: E402
-from curriculum.forms import make_form_token  # noqa: E402
 from curriculum.models import Chapter, Question  # noqa: E402
+from learning.forms import make_form_token  # noqa: E402
 
 STUDENTS = 400
 PARENTS = 100
@@ -38,7 +38,7 @@ def session_for(user: User) -> str:
     store[BACKEND_SESSION_KEY] = BACKEND
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
-    return store.session_key
+    return str(store.session_key)
 
 
 def cookie(session_key: str, csrf: str = "") -> str:
@@ -110,7 +110,7 @@ def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     students = list(Student.objects.select_related("user").filter(total_xp__gt=0).order_by("?")[:STUDENTS])
     open_chapters = [c for c in Chapter.objects.all() if not c.is_locked]
-    questions_by_chapter = {}
+    questions_by_chapter: dict[str, list[Question]] = {}
     for question in Question.objects.filter(chapter__in=open_chapters).only("id", "quiz_id", "chapter_id"):
         questions_by_chapter.setdefault(question.chapter_id, []).append(question)
     sessions = {s.pk: session_for(s.user) for s in students}

@@ -2,11 +2,10 @@
 
 from django import forms
 from django.contrib.admin.widgets import AdminRadioSelect
+from django.core.exceptions import ValidationError
 
-from curriculum.models import Question
+from curriculum.models import MAX_OPTIONS, MIN_OPTIONS, Question
 
-MIN_OPTIONS = 2
-MAX_OPTIONS = 6
 OPTION_FIELDS = tuple(f"option_{number}" for number in range(1, MAX_OPTIONS + 1))
 
 
@@ -23,10 +22,11 @@ def _option_field(number: int) -> forms.CharField:
 class QuestionAdminForm(forms.ModelForm):
     """Writes `options` as a JSON list of the filled option fields and `correct_answer_index` 0-based.
 
-    The options must be filled from the first one on, without gaps, and differ from each
-    other (ignoring case and surrounding spaces). Changing the options or the correct
-    answer of a question that students have answered needs confirm_answer_change ticked:
-    the recorded answers keep the verdict they were given.
+    The options must be filled from the first one on, without gaps (this form's layout);
+    what makes a set of options valid is Question.clean()'s rule, which the ModelForm's
+    validation runs and whose messages land here on the form. Changing the options or the
+    correct answer of a question that students have answered needs confirm_answer_change
+    ticked: the recorded answers keep the verdict they were given.
     """
 
     option_1 = _option_field(1)
@@ -75,7 +75,8 @@ class QuestionAdminForm(forms.ModelForm):
             ].help_text = f"{self._answers()} so far. {self.fields['confirm_answer_change'].help_text}"
 
     def clean(self):
-        cleaned_data = super().clean()
+        super().clean()
+        cleaned_data = self.cleaned_data
         if len(self.saved_options) > MAX_OPTIONS:
             raise forms.ValidationError(
                 f"This question has {len(self.saved_options)} options, more than the {MAX_OPTIONS} this form "
@@ -114,20 +115,28 @@ class QuestionAdminForm(forms.ModelForm):
                     "fill it in, or move the later options up.",
                 )
                 valid = False
-        seen = {}
-        for index in filled:
-            key = texts[index].casefold()
-            if key in seen:
-                self.add_error(OPTION_FIELDS[index], f"Option {index + 1} repeats option {seen[key] + 1}.")
-                valid = False
-            else:
-                seen[key] = index
         return texts[: last + 1] if valid else None
+
+    def add_error(self, field, error):
+        # The model's errors name its columns; on this form they belong to the option fields.
+        if field is None and isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+            errors = dict(error.error_dict)
+            for message in errors.pop("options", []):
+                number = (message.params or {}).get("option", 0)
+                super().add_error(OPTION_FIELDS[number - 1] if 0 < number <= MAX_OPTIONS else None, message)
+            for message in errors.pop("correct_answer_index", []):
+                super().add_error("correct_option", message)
+            if not errors:
+                return
+            error = ValidationError(errors)
+        super().add_error(field, error)
 
     def _answers(self) -> str:
         return f"{self.answer_count} recorded answer{'' if self.answer_count == 1 else 's'}"
 
-    def save(self, commit=True):
-        self.instance.options = self.cleaned_data["options"]
-        self.instance.correct_answer_index = self.cleaned_data["correct_answer_index"]
-        return super().save(commit)
+    def _post_clean(self):
+        # The options and the correct index are the model's: set them before its full_clean() runs.
+        if "options" in self.cleaned_data:
+            self.instance.options = self.cleaned_data["options"]
+            self.instance.correct_answer_index = self.cleaned_data["correct_answer_index"]
+        super()._post_clean()  # type: ignore[misc]  # ModelForm's own hook, absent from the stubs

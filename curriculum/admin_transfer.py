@@ -5,7 +5,7 @@ every rule; staff need the add and change permissions on questions.
 """
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -47,7 +47,8 @@ class QuestionImportForm(forms.Form):
     dry_run = forms.BooleanField(required=False, help_text="Check the file and show the report; write nothing.")
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         upload = data.get("file")
         if upload is None:
             return data
@@ -68,8 +69,8 @@ class QuestionExportForm(forms.Form):
     )
 
 
-class QuestionTransferAdminMixin:
-    """Adds import/ and export/ pages to a Question ModelAdmin, and links to them on its changelist."""
+class QuestionTransferAdminMixin(admin.ModelAdmin):
+    """Adds import/ and export/ pages to the question admin, and links to them on its changelist."""
 
     transfer_import_template = "admin/curriculum/question/import.html"
     transfer_export_template = "admin/curriculum/question/export.html"

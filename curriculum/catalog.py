@@ -5,18 +5,18 @@ includes the correct answer or the explanation: those are read from the database
 only when an answer is judged.
 """
 
+from typing import Any
+
 from django.db.models import Count
 
 from curriculum.models import Chapter, Question
 from edtech import cache
 
-CHAPTERS_KEY = ("question_content", "chapters")
 
-
-def chapters() -> list[dict]:
+def chapters() -> list[dict[str, Any]]:
     """All chapters in map order (subject, order), with their number of questions."""
 
-    def compute():
+    def compute() -> list[dict[str, Any]]:
         rows = Chapter.objects.in_map_order().annotate(question_count=Count("questions"))
         return [
             {
@@ -32,29 +32,30 @@ def chapters() -> list[dict]:
             for c in rows
         ]
 
-    return cache.get_or_compute(CHAPTERS_KEY[0], CHAPTERS_KEY[1:], compute)
+    return cache.get_or_compute(cache.chapters_entry(), compute)
 
 
-def chapter(chapter_id: str) -> dict | None:
+def chapter(chapter_id: str) -> dict[str, Any] | None:
     return next((c for c in chapters() if c["id"] == chapter_id), None)
 
 
-def question_display(quiz_id: str) -> dict | None:
+def question_display(quiz_id: str) -> dict[str, Any] | None:
     """What the question page shows: text, image and options, never the answer."""
 
-    def compute():
-        return (
+    def compute() -> dict[str, Any] | None:
+        row = (
             Question.objects.filter(quiz_id=quiz_id)
             .values("id", "quiz_id", "chapter_id", "question_text", "options", "image_url", "difficulty_level")
             .first()
         )
+        return dict(row) if row else None
 
-    return cache.get_or_compute("question_content", ("question", quiz_id), compute)
+    return cache.get_or_compute(cache.question_entry(quiz_id), compute)
 
 
 def forget_question(quiz_id: str) -> None:
-    cache.delete("question_content", "question", quiz_id)
+    cache.delete(cache.question_entry(quiz_id))
 
 
 def forget_chapters() -> None:
-    cache.delete(*CHAPTERS_KEY)
+    cache.delete(cache.chapters_entry())

@@ -1,11 +1,28 @@
 """The seed's curriculum module: chapters, questions and the answers to them."""
 
+import re
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Now
 
 from accounts.models import Student
-from curriculum import rules
+
+MIN_OPTIONS, MAX_OPTIONS = 2, 6
+
+
+def xp_missing(*, is_locked: bool | None, unlock_xp_required: int | None, total_xp: int | None) -> int:
+    """The unlocking rule: XP a student still needs to open a chapter, 0 when it is open (not locked,
+    or enough XP). For chapters as rows and as the catalog's cached dicts alike."""
+    if not is_locked:
+        return 0
+    return max(0, (unlock_xp_required or 0) - (total_xp or 0))
+
+
+def option_key(text: str) -> str:
+    """What makes two options the same for a child: letter case and spacing do not count."""
+    return re.sub(r"\s+", " ", text).strip().casefold()
 
 
 class JSONArrayLength(Func):
@@ -18,8 +35,8 @@ class JSONArrayLength(Func):
         return self.as_sql(compiler, connection, function="json_array_length", **extra_context)
 
 
-class ChapterQuerySet(models.QuerySet):
-    def in_map_order(self):
+class ChapterQuerySet(models.QuerySet["Chapter"]):
+    def in_map_order(self) -> "ChapterQuerySet":
         return self.order_by("subject", F("order").asc(nulls_last=True), "name")
 
 
@@ -30,8 +47,8 @@ class Chapter(models.Model):
     subject = models.CharField(max_length=100)
     # "order" is an SQL reserved word; the column keeps its seed name (Django quotes it).
     order = models.IntegerField(null=True, blank=True)
-    is_locked = models.BooleanField(null=True, db_default=True)
-    unlock_xp_required = models.IntegerField(null=True, db_default=0)
+    is_locked = models.BooleanField(null=True, blank=True, db_default=True)
+    unlock_xp_required = models.IntegerField(null=True, blank=True, db_default=0)
     created_at = models.DateTimeField(null=True, db_default=Now(), editable=False)
 
     objects = ChapterQuerySet.as_manager()
@@ -51,12 +68,9 @@ class Chapter(models.Model):
     def __str__(self):
         return f"{self.subject}: {self.name}"
 
-    def xp_needed_by(self, total_xp: int) -> int:
+    def xp_needed_by(self, total_xp: int | None) -> int:
         """XP still missing before a student with total_xp may open this chapter (0: open)."""
-        return rules.xp_missing(is_locked=self.is_locked, unlock_xp_required=self.unlock_xp_required, total_xp=total_xp)
-
-    def is_open_to(self, student: Student) -> bool:
-        return self.xp_needed_by(student.total_xp) == 0
+        return xp_missing(is_locked=self.is_locked, unlock_xp_required=self.unlock_xp_required, total_xp=total_xp)
 
 
 class QuestionQuerySet(models.QuerySet):
@@ -90,7 +104,13 @@ class Question(models.Model):
     correct_answer_index = models.IntegerField()
     explanation = models.TextField(null=True, blank=True)
     image_url = models.CharField(max_length=500, null=True, blank=True)
-    difficulty_level = models.CharField(max_length=20, null=True, blank=True, choices=Difficulty.choices)
+    difficulty_level = models.CharField(
+        max_length=20,
+        null=True,
+        blank=True,
+        choices=Difficulty.choices,
+        error_messages={"invalid_choice": "Unknown difficulty %(value)r: use easy, medium, hard or leave it empty."},
+    )
     created_at = models.DateTimeField(null=True, db_default=Now(), editable=False)
 
     objects = QuestionQuerySet.as_manager()
@@ -115,6 +135,45 @@ class Question(models.Model):
 
     def __str__(self):
         return self.quiz_id
+
+    def clean(self):
+        """A question text that is not only spaces; options that are a list of 2 to 6 texts, none empty,
+        no two the same ignoring case and spacing ("Paris" and "paris", "a  b" and "a b" are one
+        option); and the correct index among them.
+
+        The one home of these rules: the admin form and the importer both call full_clean().
+        """
+        super().clean()
+        if self.question_text and not self.question_text.strip():  # an empty one is the field's own error
+            raise ValidationError({"question_text": "The question text is only spaces."})
+        options = self.options
+        if options is None:  # a missing value is the field's own error (clean_fields), not this rule's
+            return
+        if not isinstance(options, list) or not all(isinstance(option, str) for option in options):
+            raise ValidationError({"options": "The options must be a list of texts."})
+        errors = []
+        if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
+            errors.append(
+                ValidationError(f"A question has {MIN_OPTIONS} to {MAX_OPTIONS} options, not {len(options)}.")
+            )
+        seen: dict[str, int] = {}
+        for number, option in enumerate(options, 1):
+            key = option_key(option)
+            # params name the option, so that a form with a field per option can show the message there.
+            if not key:
+                errors.append(ValidationError(f"Option {number} is empty.", code="empty", params={"option": number}))
+            elif key in seen:
+                message = f"Option {number} repeats option {seen[key]} (letter case and spaces do not count)."
+                errors.append(ValidationError(message, code="repeat", params={"option": number}))
+            else:
+                seen[key] = number
+        if errors:
+            raise ValidationError({"options": errors})
+        index = self.correct_answer_index
+        if isinstance(index, int) and not 0 <= index < len(options):
+            raise ValidationError(
+                {"correct_answer_index": f"The correct answer must be one of the {len(options)} options."}
+            )
 
 
 class QuizSubmission(models.Model):

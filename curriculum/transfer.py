@@ -1,10 +1,11 @@
 """Bulk import and export of questions: JSON and CSV both ways, Moodle GIFT (multiple choice) in.
 
-The parse_* functions read a file into rows without touching the database;
-import_file() checks the rows against the database and writes them all or
-nothing; export_questions() writes a file that import_file() reads back to the
-very same rows. The formats are described in the README ("Importing and
-exporting questions").
+The parse_* functions read a file into rows without touching the database (GIFT through
+curriculum.gift); import_file() checks every row the way the admin does — the model's
+full_clean(), so Question.clean() and each field's own validation are the rules — and
+writes them all or nothing; export_questions() writes a file that import_file() reads back
+to the very same rows. The formats are described in the README ("Importing and exporting
+questions").
 
 One rule for the optional fields (explanation, image_url, difficulty_level; a
 chapter's description, order, is_locked, unlock_xp_required): a field the file
@@ -17,27 +18,25 @@ is read as NULL, since the database allows nothing else.
 """
 
 import csv
-import hashlib
 import io
 import json
-import re
-from collections.abc import Iterator
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from django.db import DataError, IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import DataError, IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from curriculum import catalog
-from curriculum.models import Chapter, Question
+from curriculum import catalog, gift
+from curriculum.models import MAX_OPTIONS, Chapter, Question
 
 FORMATS = ("json", "csv", "gift")
 EXPORT_FORMATS = ("json", "csv")
 EXTENSIONS = {".json": "json", ".csv": "csv", ".gift": "gift", ".txt": "gift"}  # Moodle saves GIFT as .txt
 
-MIN_OPTIONS, MAX_OPTIONS = 2, 6
-DIFFICULTIES = tuple(Question.Difficulty.values)
 QUESTION_FIELDS = (
     "quiz_id",
     "chapter_id",
@@ -66,27 +65,6 @@ CSV_COLUMNS = (
     "difficulty_level",
 )
 CSV_REQUIRED = ("quiz_id", "chapter_id", "question_text", "option_1", "option_2", "correct_option")
-
-# JSON field kinds: what each key may hold, and whether it must be there.
-QUESTION_SPEC = {
-    "quiz_id": ("text", True),
-    "chapter_id": ("text", True),
-    "question_text": ("text", True),
-    "options": ("list", True),
-    "correct_answer_index": ("integer", True),
-    "explanation": ("text or null", False),
-    "image_url": ("text or null", False),
-    "difficulty_level": ("text or null", False),
-}
-CHAPTER_SPEC = {
-    "id": ("text", True),
-    "name": ("text", True),
-    "description": ("text or null", False),
-    "subject": ("text", True),
-    "order": ("integer or null", False),
-    "is_locked": ("true, false or null", False),
-    "unlock_xp_required": ("integer or null", False),
-}
 
 
 class TransferError(Exception):
@@ -124,7 +102,7 @@ class Row:
 
     line: int  # CSV, GIFT: the physical line where the row starts; JSON: its 1-based index in its list
     section: str
-    values: dict  # only the fields the file gives
+    values: dict[str, Any]  # only the fields the file gives
     errors: list[str] = field(default_factory=list)
     category: str | None = None  # GIFT: the last segment of the $CATEGORY in force
 
@@ -135,9 +113,6 @@ class ParsedFile:
     questions: list[Row] = field(default_factory=list)
     chapters: list[Row] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)  # problems of the file as a whole
-    # How the file numbers the right answer, for the messages: CSV counts options from 1.
-    index_name: str = "correct_answer_index"
-    index_base: int = 0
     default_chapter: str | None = None  # GIFT: the chapter given with the file
 
 
@@ -208,7 +183,8 @@ def import_file(
     another chapter), a new one created. Chapters the file needs but the database
     lacks are created only with create_chapters (then the JSON "chapters" block is
     upserted too); chapter_id is the chapter of GIFT questions whose $CATEGORY
-    names none. Any rejected row means nothing is written; a dry run checks
+    names none. Every row is checked with the model's full_clean(), as the admin
+    checks an edit. Any rejected row means nothing is written; a dry run checks
     everything, writes inside the transaction and rolls it back. The report lists
     each row's outcome and each rejection with its line.
 
@@ -257,15 +233,10 @@ def _import(parsed: ParsedFile, report: ImportReport, *, create_chapters: bool) 
         _resolve_gift_chapters(parsed)
 
     # The file's chapters count only when chapters may be written.
-    chapter_rows = _valid_rows(parsed.chapters, "id", _chapter_errors, report) if create_chapters else []
+    chapter_rows = _unique_rows(parsed.chapters, "id", report) if create_chapters else []
     if parsed.chapters and not create_chapters:
         report.notes.append("The file's chapters were left alone: creating chapters (--create-chapters) applies them.")
-    question_rows = _valid_rows(
-        parsed.questions,
-        "quiz_id",
-        lambda values: _question_errors(values, parsed.index_name, parsed.index_base),
-        report,
-    )
+    question_rows = _unique_rows(parsed.questions, "quiz_id", report)
 
     wanted_chapters = {row.values["id"] for row in chapter_rows} | {row.values["chapter_id"] for row in question_rows}
     chapters = {
@@ -278,27 +249,39 @@ def _import(parsed: ParsedFile, report: ImportReport, *, create_chapters: bool) 
         for question in Question.objects.select_for_update(no_key=True).filter(quiz_id__in=quiz_ids).order_by("quiz_id")
     }
 
-    new_chapters, changed_chapters, chapter_fields = [], [], set()
-    if create_chapters:
-        for row in chapter_rows:
-            obj, changed = _merge(Chapter, chapters.get(row.values["id"]), row.values, CHAPTER_DEFAULTS)
-            _plan(report.chapters, row, row.values["id"], obj, changed, new_chapters, changed_chapters, chapter_fields)
+    new_chapters: list[Chapter] = []
+    changed_chapters: list[Chapter] = []
+    chapter_fields: set[str] = set()
+    for row in chapter_rows:
+        obj, changed = _merge(Chapter, chapters.get(row.values["id"]), row.values, CHAPTER_DEFAULTS)
+        if _checked(obj, row, report):
+            _plan(report.chapters, row, obj.id, obj, changed, new_chapters, changed_chapters, chapter_fields)
             chapters[obj.id] = obj
 
-    new_questions, changed_questions, question_fields = [], [], set()
+    new_questions: list[Question] = []
+    changed_questions: list[Question] = []
+    question_fields: set[str] = set()
     for row in question_rows:
         chapter_id = row.values["chapter_id"]
+        if not chapter_id:
+            report.rejected.append(Rejection(row.line, "chapter_id is empty", row.section))
+            continue
         if chapter_id not in chapters:
             if not create_chapters:
                 report.rejected.append(Rejection(row.line, f'unknown chapter "{chapter_id}"', row.section))
                 continue
             placeholder = {"id": chapter_id, "name": chapter_id, "subject": IMPORTED_SUBJECT}
-            obj, changed = _merge(Chapter, None, placeholder, CHAPTER_DEFAULTS)
-            _plan(report.chapters, row, chapter_id, obj, changed, new_chapters, changed_chapters, chapter_fields)
-            chapters[chapter_id] = obj
+            new_chapter, _ = _merge(Chapter, None, placeholder, CHAPTER_DEFAULTS)
+            if not _checked(new_chapter, row, report):
+                continue
+            _plan(report.chapters, row, chapter_id, new_chapter, None, new_chapters, changed_chapters, chapter_fields)
+            chapters[chapter_id] = new_chapter
         defaults = dict.fromkeys(OPTIONAL_QUESTION_FIELDS)
-        obj, changed = _merge(Question, questions.get(row.values["quiz_id"]), row.values, defaults)
-        _plan(report.questions, row, obj.quiz_id, obj, changed, new_questions, changed_questions, question_fields)
+        question, changed = _merge(Question, questions.get(row.values["quiz_id"]), row.values, defaults)
+        # The chapter's existence is checked above, for all rows at once.
+        if _checked(question, row, report, exclude=["chapter"]):
+            plan = (report.questions, row, question.quiz_id, question, changed)
+            _plan(*plan, new_questions, changed_questions, question_fields)
 
     if not report.ok:
         return
@@ -321,7 +304,9 @@ def _forget(quiz_ids: list[str]) -> None:
         catalog.forget_question(quiz_id)
 
 
-def _merge(model, obj, values: dict, defaults: dict):
+def _merge[M: models.Model](
+    model: type[M], obj: M | None, values: dict[str, Any], defaults: dict[str, Any]
+) -> tuple[M, list[str] | None]:
     """The object with the file's values, and the fields that differ (a new object: None)."""
     if obj is None:
         return model(**{**defaults, **values}), None
@@ -331,7 +316,34 @@ def _merge(model, obj, values: dict, defaults: dict):
     return obj, changed
 
 
-def _plan(outcomes, row, key, obj, changed, new, updated, fields) -> None:
+def _checked(obj: models.Model, row: Row, report: ImportReport, exclude: list[str] | None = None) -> bool:
+    """Whether the row's object passes the model's own validation (full_clean, as in the admin);
+    each message goes to the report, named by its field."""
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            prefix = "" if name == "__all__" else f"{_file_name(name)}: "
+            report.rejected.extend(Rejection(row.line, f"{prefix}{message}", row.section) for message in messages)
+        return False
+    return True
+
+
+def _file_name(model_field: str) -> str:
+    """A model field's name as the files spell it."""
+    return {"chapter": "chapter_id"}.get(model_field, model_field)
+
+
+def _plan[M: models.Model](
+    outcomes: list[Outcome],
+    row: Row,
+    key: str,
+    obj: M,
+    changed: list[str] | None,
+    new: list[M],
+    updated: list[M],
+    fields: set[str],
+) -> None:
     if changed is None:
         action = "created"
         new.append(obj)
@@ -344,15 +356,17 @@ def _plan(outcomes, row, key, obj, changed, new, updated, fields) -> None:
     outcomes.append(Outcome(row.line, row.section, key, action))
 
 
-def _valid_rows(rows: list[Row], key: str, check, report: ImportReport) -> list[Row]:
-    """The rows without errors; the others' errors go to the report. A key seen twice rejects the second row."""
-    valid, first_seen = [], {}
+def _unique_rows(rows: list[Row], key: str, report: ImportReport) -> list[Row]:
+    """The rows the file reads without errors; the others' errors go to the report. A key seen twice
+    rejects the second row."""
+    valid: list[Row] = []
+    first_seen: dict[str, Row] = {}
     for row in rows:
-        errors = row.errors or check(row.values)
+        errors = list(row.errors)
         value = row.values.get(key)
         if value and value in first_seen:
             first = first_seen[value]
-            errors = [*errors, f'{key} "{value}" appears twice (first at {first.section} {first.line})']
+            errors.append(f'{key} "{value}" appears twice (first at {first.section} {first.line})')
         elif value:
             first_seen[value] = row
         report.rejected.extend(Rejection(row.line, error, row.section) for error in errors)
@@ -361,65 +375,7 @@ def _valid_rows(rows: list[Row], key: str, check, report: ImportReport) -> list[
     return valid
 
 
-def _text_errors(values: dict, name: str, max_length: int | None = None, *, required: bool = False) -> list[str]:
-    value = values.get(name)
-    if required and (value is None or not value.strip()):
-        return [f"{name} is empty"]
-    if value is not None and max_length and len(value) > max_length:
-        return [f"{name} is longer than {max_length} characters"]
-    return []
-
-
-def _question_errors(values: dict, index_name: str, index_base: int) -> list[str]:
-    """What is wrong with one question's values (nothing: an empty list)."""
-    errors = [
-        *_text_errors(values, "quiz_id", Question._meta.get_field("quiz_id").max_length, required=True),
-        *_text_errors(values, "chapter_id", Chapter._meta.get_field("id").max_length, required=True),
-        *_text_errors(values, "image_url", Question._meta.get_field("image_url").max_length),
-    ]
-    if not (values.get("question_text") or "").strip():
-        errors.append("the question text is empty")
-    options = values.get("options", [])
-    if not all(isinstance(option, str) for option in options):
-        errors.append("options must be text")
-        options = []
-    elif len(options) < MIN_OPTIONS:
-        errors.append(f"{len(options)} option(s): a question needs at least {MIN_OPTIONS}")
-    elif len(options) > MAX_OPTIONS:
-        errors.append(f"{len(options)} options: a question has at most {MAX_OPTIONS}")
-    first_seen = {}
-    for number, option in enumerate(options, 1):
-        normal = " ".join(option.split())
-        if not normal:
-            errors.append(f"option {number} is empty")
-        elif normal in first_seen:
-            errors.append(f'options {first_seen[normal]} and {number} are the same ("{normal}")')
-        else:
-            first_seen[normal] = number
-    index = values.get("correct_answer_index")
-    if options and index is not None and not 0 <= index < len(options):
-        errors.append(
-            f"{index_name} {index + index_base} is out of range: "
-            f"there are {len(options)} options, numbered {index_base} to {len(options) - 1 + index_base}"
-        )
-    difficulty = values.get("difficulty_level")
-    if difficulty is not None and difficulty not in DIFFICULTIES:
-        errors.append(f'unknown difficulty "{difficulty}": use {", ".join(DIFFICULTIES)} or leave it empty')
-    return errors
-
-
-def _chapter_errors(values: dict) -> list[str]:
-    errors = [
-        *_text_errors(values, "id", Chapter._meta.get_field("id").max_length, required=True),
-        *_text_errors(values, "name", Chapter._meta.get_field("name").max_length, required=True),
-        *_text_errors(values, "subject", Chapter._meta.get_field("subject").max_length, required=True),
-    ]
-    if (values.get("unlock_xp_required") or 0) < 0:
-        errors.append("unlock_xp_required must not be negative")
-    return errors
-
-
-def _normalise_question(values: dict) -> dict:
+def _normalise_question(values: dict[str, Any]) -> dict[str, Any]:
     """Keys are compared without surrounding spaces; difficulty in lower case, empty meaning none."""
     for name in ("quiz_id", "chapter_id"):
         if isinstance(values.get(name), str):
@@ -430,6 +386,17 @@ def _normalise_question(values: dict) -> dict:
 
 
 # --- JSON ---------------------------------------------------------------------------------
+
+# The JSON type each kind of model field takes (a field the file gives must have it, or be null where
+# the column allows NULL): the model says which fields exist, which are required and of which kind.
+JSON_TYPES = {
+    "CharField": (str, "text"),
+    "TextField": (str, "text"),
+    "IntegerField": (int, "a whole number"),
+    "BooleanField": (bool, "true or false"),
+    "JSONField": (list, "a list"),
+    "ForeignKey": (str, "text"),
+}
 
 
 def parse_json(text: str) -> ParsedFile:
@@ -448,15 +415,15 @@ def parse_json(text: str) -> ParsedFile:
         parsed.rejections.append(Rejection(0, f'unknown field "{name}"'))
     if "questions" not in data:
         parsed.rejections.append(Rejection(0, 'missing required field "questions"'))
-    for name, section, spec, rows in (
-        ("chapters", "chapter", CHAPTER_SPEC, parsed.chapters),
-        ("questions", "question", QUESTION_SPEC, parsed.questions),
+    for name, section, model, fields, rows in (
+        ("chapters", "chapter", Chapter, CHAPTER_FIELDS, parsed.chapters),
+        ("questions", "question", Question, QUESTION_FIELDS, parsed.questions),
     ):
         items = data.get(name, [])
         if not isinstance(items, list):
             parsed.rejections.append(Rejection(0, f'"{name}" must be a list'))
             continue
-        rows.extend(_json_row(item, number, section, spec) for number, item in enumerate(items, 1))
+        rows.extend(_json_row(item, number, section, model, fields) for number, item in enumerate(items, 1))
     for row in parsed.questions:
         _normalise_question(row.values)
     for row in parsed.chapters:
@@ -465,33 +432,29 @@ def parse_json(text: str) -> ParsedFile:
     return parsed
 
 
-def _json_row(item, number: int, section: str, spec: dict) -> Row:
+def _json_row(item: object, number: int, section: str, model: type[models.Model], fields: tuple[str, ...]) -> Row:
     row = Row(number, section, {})
     if not isinstance(item, dict):
         row.errors.append("must be a JSON object")
         return row
-    row.errors.extend(f'unknown field "{name}"' for name in sorted(item.keys() - spec.keys()))
-    for name, (kind, required) in spec.items():
+    row.errors.extend(f'unknown field "{name}"' for name in sorted(item.keys() - set(fields)))
+    for name in fields:
+        model_field = model._meta.get_field(name.removesuffix("_id") if name == "chapter_id" else name)
+        assert isinstance(model_field, models.Field)
         if name not in item:
-            if required:
+            if not (model_field.null or model_field.has_default() or model_field.has_db_default()):
                 row.errors.append(f'missing required field "{name}"')
-        elif _is_kind(item[name], kind):
-            row.values[name] = item[name]
+            continue
+        value = item[name]
+        kind, words = JSON_TYPES[model_field.get_internal_type()]
+        # bool is an int to Python, never to a JSON file.
+        if value is None and not model_field.null:
+            row.errors.append(f'"{name}" must be {words}, not null')
+        elif value is not None and (not isinstance(value, kind) or (kind is int and isinstance(value, bool))):
+            row.errors.append(f'"{name}" must be {words}, not {json.dumps(value, ensure_ascii=False)}')
         else:
-            row.errors.append(f'"{name}" must be {kind}, not {json.dumps(item[name], ensure_ascii=False)}')
+            row.values[name] = value
     return row
-
-
-def _is_kind(value, kind: str) -> bool:
-    if value is None:
-        return kind.endswith("or null")
-    if kind.startswith("integer"):
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind.startswith("true"):
-        return isinstance(value, bool)
-    if kind == "list":
-        return isinstance(value, list)
-    return isinstance(value, str)
 
 
 # --- CSV ----------------------------------------------------------------------------------
@@ -499,7 +462,7 @@ def _is_kind(value, kind: str) -> bool:
 
 def parse_csv(text: str) -> ParsedFile:
     """One question a row. QUOTE_NOTNULL tells an unquoted empty cell (None, i.e. NULL) from a quoted "" one."""
-    parsed = ParsedFile("csv", index_name="correct_option", index_base=1)
+    parsed = ParsedFile("csv")
     reader = csv.reader(io.StringIO(text, newline=""), quoting=csv.QUOTE_NOTNULL, strict=True)
     try:
         header = [(cell or "").strip() for cell in next(reader, [])]
@@ -529,12 +492,12 @@ def _header_problems(header: list[str]) -> list[str]:
     return problems
 
 
-def _csv_row(header: list[str], record: list[str | None], line: int) -> Row:
+def _csv_row(header: list[str], record: Sequence[str | None], line: int) -> Row:
     row = Row(line, "line", {})
     if len(record) > len(header):
         row.errors.append(f"{len(record)} cells, but the header names {len(header)} columns")
         return row
-    cells = dict(zip(header, record + [None] * (len(header) - len(record)), strict=True))
+    cells = dict(zip(header, [*record, *[None] * (len(header) - len(record))], strict=True))
     values = row.values
     values["quiz_id"] = cells["quiz_id"] or ""
     values["chapter_id"] = cells["chapter_id"] or ""
@@ -560,176 +523,15 @@ def _csv_row(header: list[str], record: list[str | None], line: int) -> Row:
 
 # --- GIFT ---------------------------------------------------------------------------------
 
-GIFT_ESCAPE = re.compile(r"\\([~=#{}:\\n])")
-GIFT_TEXT_FORMAT = re.compile(r"^\[(?:html|moodle|plain|markdown)\]\s*", re.IGNORECASE)
-GIFT_WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
-GIFT_CATEGORY = "$CATEGORY:"
-GIFT_ONLY_MC = "only multiple-choice questions can be imported"
-
 
 def parse_gift(text: str, *, chapter_id: str | None = None) -> ParsedFile:
-    """Moodle GIFT, multiple choice only: one question a paragraph (questions are separated by blank lines).
-
-    The title (::title::) is the quiz_id, else gift-<first 12 hex digits of the text's SHA-1>,
-    stable across imports. Per-answer feedback (#…) is dropped, the general feedback
-    (####…) is the explanation. Each question notes the last segment of the $CATEGORY
-    in force; it names the chapter if such a chapter exists, else chapter_id does.
-    """
-    parsed = ParsedFile("gift", index_name="right answer", index_base=1, default_chapter=chapter_id)
-    category = None
-    for block in _gift_blocks(text):
-        while block and block[0][1].strip().startswith(GIFT_CATEGORY):
-            path = block.pop(0)[1].strip().removeprefix(GIFT_CATEGORY)
-            category = path.strip().rstrip("/").rsplit("/", 1)[-1].strip() or None
-        if block:
-            parsed.questions.append(_gift_question(block, category))
+    """A GIFT file's questions as rows; each one's chapter is resolved on import (_resolve_gift_chapters)."""
+    parsed = ParsedFile("gift", default_chapter=chapter_id)
+    for question in gift.parse(text):
+        parsed.questions.append(
+            Row(question.line, "line", dict(question.values), list(question.errors), category=question.category)
+        )
     return parsed
-
-
-def _gift_blocks(text: str) -> Iterator[list[tuple[int, str]]]:
-    """Paragraphs of (line number, line), without // comment lines. A blank line inside { } does not end one."""
-    block, depth = [], 0
-    for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
-        stripped = line.strip()
-        if stripped.startswith("//"):
-            continue
-        if not stripped:
-            if block and depth <= 0:
-                yield block
-                block, depth = [], 0
-            continue
-        block.append((number, line))
-        depth += _count_unescaped(line, "{") - _count_unescaped(line, "}")
-    if block:
-        yield block
-
-
-def _gift_question(block: list[tuple[int, str]], category: str | None) -> Row:
-    row = Row(block[0][0], "line", {}, category=category)
-    source = "\n".join(line for _, line in block).strip()
-    title = None
-    if source.startswith("::"):
-        end = _find_unescaped(source, "::", 2)
-        if end < 0:
-            row.errors.append("the title is not closed with ::")
-            return row
-        title = _gift_unescape(source[2:end]).strip()
-        source = source[end + 2 :].lstrip()
-    start = _find_unescaped(source, "{")
-    if start < 0:
-        row.errors.append(f"no answers {{…}}: a description, not a question; {GIFT_ONLY_MC}")
-        return row
-    end = _find_unescaped(source, "}", start + 1)
-    if end < 0:
-        row.errors.append("the answers are not closed with }")
-        return row
-    after = source[end + 1 :]
-    if _find_unescaped(after, "{") >= 0:
-        row.errors.append("a second set of answers: separate questions with a blank line")
-        return row
-    question_text = _gift_unescape(GIFT_TEXT_FORMAT.sub("", source[:start].strip())).strip()
-    if after.strip():  # "missing word": the answers stand for a gap in the text
-        question_text = f"{question_text} _____ {_gift_unescape(after).strip()}"
-    options, right, explanation, errors = _gift_answers(source[start + 1 : end])
-    if errors:
-        row.errors.extend(errors)
-        return row
-    quiz_id = title or "gift-" + hashlib.sha1(question_text.encode(), usedforsecurity=False).hexdigest()[:12]
-    row.values.update(
-        quiz_id=quiz_id,
-        chapter_id=None,  # resolved against the database on import
-        question_text=question_text,
-        options=options,
-        correct_answer_index=right,
-        explanation=explanation,
-    )
-    return row
-
-
-def _gift_answers(body: str) -> tuple[list[str], int | None, str | None, list[str]]:
-    """The options, the right one's index, the general feedback, and why the answers are not multiple choice."""
-    explanation = None
-    feedback_at = _find_unescaped(body, "####")
-    if feedback_at >= 0:
-        explanation = _gift_unescape(body[feedback_at + 4 :]).strip() or None
-        body = body[:feedback_at]
-    body = body.strip()
-    feedback_at = _find_unescaped(body, "#")
-    head = body[:feedback_at] if feedback_at >= 0 else body
-    kind = None
-    if not body:
-        kind = "an essay question (no answers)"
-    elif body.startswith("#"):
-        kind = "a numerical question"
-    elif head.strip().upper() in {"T", "F", "TRUE", "FALSE"}:
-        kind = "a true/false question"
-    elif _find_unescaped(body, "->") >= 0:
-        kind = "a matching question"
-    elif _find_unescaped(body, "~") < 0:
-        kind = "a short-answer question (no ~wrong answers)"
-    if kind:
-        return [], None, None, [f"{kind}: {GIFT_ONLY_MC}"]
-
-    pieces = _split_answers(body)
-    if pieces[0][1].strip():
-        return [], None, None, ["text before the first answer: start each answer with = (right) or ~ (wrong)"]
-    options, right, errors = [], [], []
-    for marker, raw in pieces[1:]:
-        cut = _find_unescaped(raw, "#")  # per-answer feedback: the model has nowhere to keep it
-        answer = (raw[:cut] if cut >= 0 else raw).strip()
-        weight = GIFT_WEIGHT.match(answer)
-        percent = float(weight[1]) if weight else None
-        answer = answer[weight.end() :].strip() if weight else answer
-        if percent is not None and 0 < percent < 100:
-            errors.append(f"partial credit (%{weight[1]}%) is not supported: mark the one right answer with =")
-        elif percent == 100 or (marker == "=" and percent is None):
-            right.append(len(options))
-        options.append(_gift_unescape(answer))
-    if not right and not errors:
-        errors.append("no right answer: mark it with =")
-    elif len(right) > 1:
-        errors.append(f"{len(right)} right answers: a question has exactly one")
-    return options, (right[0] if len(right) == 1 else None), explanation, errors
-
-
-def _split_answers(body: str) -> list[tuple[str, str]]:
-    """[("", text before the first answer), (marker, answer), …] split at unescaped = and ~."""
-    pieces, marker, start, index = [], "", 0, 0
-    while index < len(body):
-        char = body[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char in "=~":
-            pieces.append((marker, body[start:index]))
-            marker, start = char, index + 1
-        index += 1
-    pieces.append((marker, body[start:]))
-    return pieces
-
-
-def _find_unescaped(text: str, token: str, start: int = 0) -> int:
-    index = start
-    while index < len(text):
-        if text[index] == "\\":
-            index += 2
-        elif text.startswith(token, index):
-            return index
-        else:
-            index += 1
-    return -1
-
-
-def _count_unescaped(text: str, char: str) -> int:
-    count, index = 0, _find_unescaped(text, char)
-    while index >= 0:
-        count += 1
-        index = _find_unescaped(text, char, index + 1)
-    return count
-
-
-def _gift_unescape(text: str) -> str:
-    return GIFT_ESCAPE.sub(lambda match: "\n" if match[1] == "n" else match[1], text)
 
 
 def _resolve_gift_chapters(parsed: ParsedFile) -> None:
@@ -773,7 +575,7 @@ def export_questions(fmt: str, *, chapter_id: str | None = None) -> str:
     return _to_csv(question_rows)
 
 
-def _to_csv(rows: list[dict]) -> str:
+def _to_csv(rows: list[dict[str, Any]]) -> str:
     buffer = io.StringIO(newline="")
     csv.writer(buffer).writerow(CSV_COLUMNS)
     writer = csv.writer(buffer, quoting=csv.QUOTE_NOTNULL)  # None → unquoted empty cell, "" → ""

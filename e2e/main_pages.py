@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from accounts.tests.factories import ParentFactory, StaffFactory, StudentFactory, StudentParentLinkFactory
 from curriculum.tests.factories import ChapterFactory, QuestionFactory
-from curriculum.tests.helpers import answer
+from learning.tests.helpers import answer
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from playwright.sync_api import expect
 from accounts.models import Parent
 from accounts.tests.factories import StudentFactory
 from curriculum.tests.factories import ChapterFactory, QuestionFactory
-from curriculum.tests.helpers import answer
 from e2e import steps
+from learning.tests.helpers import answer
 
 pytestmark = pytest.mark.browser
 

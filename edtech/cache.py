@@ -1,15 +1,22 @@
-"""The cache: the seed's seven named TTLs and the helpers every app uses.
+"""The cache: the seed's seven named TTLs, the data sets cached under them, and the helpers every app uses.
 
-No other module hard-codes a TTL. Keys are built here, from a TTL name and the
-parts that identify the entry. Per-student entries carry the student's cache
-version (see ``Student.cache_version``), so an invalidation lost during a Redis
-outage can never serve stale numbers later: the next write changes the key.
+No other module hard-codes a TTL or builds a key. Each cached data set has one key
+function here and is stored for the seed TTL that names it (the table in the
+README). Keys are ``<data set>:<part>:<part>…`` under CACHE_KEY_PREFIX.
 
-The cache backend is configured to swallow connection errors (django-redis
-IGNORE_EXCEPTIONS), so every helper here degrades to a miss when Redis is down.
+Per-student entries carry the student's cache version (``Student.cache_version``,
+which changes on every write to the student's numbers), so an invalidation lost
+during a Redis outage can never serve stale numbers later: the next write changes
+the key. Entries that depend on the student's calendar day hold that day in the
+value (see ``analytics.summaries``), so that the key of a student's entry is
+exactly known and ``forget_student`` can drop every one of them.
+
+The cache backend swallows connection errors (django-redis IGNORE_EXCEPTIONS), so
+every helper here degrades to a miss when Redis is down.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
@@ -24,49 +31,102 @@ TTL: dict[str, int] = {
     "leaderboard": 21600,
 }
 
+# One student's numbers (keyed by the student's id and cache version), and the TTL of each.
+STUDENT_DATASETS: dict[str, str] = {
+    "streak": "student_streak",
+    "mastery": "chapter_mastery",
+    "activity": "daily_analytics",
+    "recent_answers": "progress_summary",
+    "week": "progress_summary",
+}
 
-def make_key(name: str, *parts: object) -> str:
-    """The key of a named entry: ``<ttl name>:<part>:<part>…``."""
-    if name not in TTL:
-        raise KeyError(f"unknown cache TTL name {name!r}")
-    return ":".join([name, *(str(part) for part in parts)])
+
+@dataclass(frozen=True)
+class Entry:
+    """One cache entry: the data set it belongs to, the parts that identify it, and its TTL name."""
+
+    dataset: str
+    parts: tuple[object, ...]
+    ttl_name: str
+
+    def __post_init__(self) -> None:
+        if self.ttl_name not in TTL:
+            raise KeyError(f"unknown cache TTL name {self.ttl_name!r}")
+
+    @property
+    def key(self) -> str:
+        return ":".join([self.dataset, *(str(part) for part in self.parts)])
+
+    @property
+    def timeout(self) -> int:
+        return TTL[self.ttl_name]
 
 
-def get(name: str, *parts: object) -> Any:
+# --- The key of each data set ------------------------------------------------------------
+
+
+def student_entry(dataset: str, student_id: int, version: int) -> Entry:
+    """One of a student's numbers (a data set of STUDENT_DATASETS) at the student's cache version."""
+    return Entry(dataset, (student_id, version), STUDENT_DATASETS[dataset])
+
+
+def leaderboard_entry() -> Entry:
+    """The site-wide top of the leaderboard (names and XP)."""
+    return Entry("leaderboard", ("top",), "leaderboard")
+
+
+def chapters_entry() -> Entry:
+    """Every chapter as students see it (the chapter map's content)."""
+    return Entry("chapters", (), "question_content")
+
+
+def question_entry(quiz_id: str) -> Entry:
+    """One question as students see it (never its answer)."""
+    return Entry("question", (quiz_id,), "question_content")
+
+
+def landing_page_entry() -> Entry:
+    """The landing page's HTML, the same for every anonymous visitor."""
+    return Entry("landing_page", (), "question_content")
+
+
+# --- Reading and writing ------------------------------------------------------------------
+
+
+def get(entry: Entry) -> Any:
     """The cached value, or None on a miss (or when the cache is down)."""
-    return cache.get(make_key(name, *parts))
+    return cache.get(entry.key)
 
 
-def set(name: str, parts: tuple, value: Any) -> None:  # noqa: A001 - mirrors cache.set
-    cache.set(make_key(name, *parts), value, TTL[name])
+def get_many(entries: Iterable[Entry]) -> dict[Entry, Any]:
+    """The cached values of several entries in one round trip; missing entries are left out."""
+    by_key = {entry.key: entry for entry in entries}
+    found = cache.get_many(list(by_key)) if by_key else {}
+    return {by_key[key]: value for key, value in found.items()}
 
 
-def get_or_compute(name: str, parts: tuple, compute: Callable[[], Any]) -> Any:
-    """The cached value, or compute() cached for the named TTL. None is never cached (so a
-    row created later is seen at once)."""
-    key = make_key(name, *parts)
-    value = cache.get(key)
+def set(entry: Entry, value: Any) -> None:  # noqa: A001 - the cache's verb; this module never needs the builtin
+    cache.set(entry.key, value, entry.timeout)
+
+
+def delete(*entries: Entry) -> None:
+    """Delete the entries, in one round trip."""
+    if entries:
+        cache.delete_many([entry.key for entry in entries])
+
+
+def get_or_compute[T](entry: Entry, compute: Callable[[], T]) -> T:
+    """The cached value, or compute() cached for the entry's TTL. None is never cached (so a row
+    created later is seen at once)."""
+    value: T | None = get(entry)
     if value is None:
         value = compute()
         if value is not None:
-            cache.set(key, value, TTL[name])
+            set(entry, value)
     return value
 
 
-def delete(name: str, *parts: object) -> None:
-    cache.delete(make_key(name, *parts))
-
-
-def delete_many(keys: list[tuple]) -> None:
-    """Delete several entries given as (name, part, part, …) tuples, in one round trip."""
-    if keys:
-        cache.delete_many([make_key(*key) for key in keys])
-
-
-# The entries that hold one student's numbers, keyed (student id, cache version).
-STUDENT_ENTRIES = ("student_profile", "student_streak", "chapter_mastery", "progress_summary", "daily_analytics")
-
-
 def forget_student(student_id: int, version: int) -> None:
-    """Drop a student's cached numbers (call after the write commits, with the version read before it)."""
-    delete_many([(name, student_id, version) for name in STUDENT_ENTRIES])
+    """Drop every cached number of a student at a version (after the write commits, with the version read
+    before it). Versions make this an optimisation, except for an erasure: then nothing may stay behind."""
+    delete(*(student_entry(dataset, student_id, version) for dataset in STUDENT_DATASETS))

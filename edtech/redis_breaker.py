@@ -35,12 +35,6 @@ def _trip() -> None:
         _open_until = time.monotonic() + BREAK_SECONDS
 
 
-def reset() -> None:
-    global _open_until
-    with _lock:
-        _open_until = 0.0
-
-
 class BreakerRedis(redis.Redis):
     def execute_command(self, *args, **options):
         if is_open():

@@ -1,4 +1,4 @@
-from django.conf import settings
+from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -11,11 +11,11 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
-    path("", include("curriculum.urls")),
-    path("", include("analytics.urls")),
+    path("", include("learning.urls")),
+    path("", include("family.urls")),
 ]
 
-if settings.BENCH_BARE_VIEW:
-    urlpatterns.append(path("bench/bare/", views.bare))
+if apps.is_installed("bench"):  # benchmark runs only (BENCH_BARE_VIEW)
+    urlpatterns.append(path("", include("bench.urls")))
 
 handler500 = "edtech.views.server_error"

@@ -4,7 +4,6 @@ import sys
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponseServerError, JsonResponse
-from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 from psycopg_pool import PoolTimeout
@@ -47,8 +46,3 @@ def server_error(request):
     if status == 503:
         response["Retry-After"] = "30"
     return response
-
-
-def bare(request):
-    """A small template and no database: the yardstick `make bench` compares every page with."""
-    return render(request, "bench/bare.html", {"name": "benchmark"})

@@ -2,8 +2,8 @@
 
 Run by loadtest/run.sh (`make loadtest`), which creates the accounts this file logs in with:
 load-student-NNN@example.com and load-parent-NNN@example.com, password LOADTEST_PASSWORD.
-The correct answers come from the demo curriculum (curriculum/demo_content.py), which the
-driver loads with seed_demo; run.sh puts the project on PYTHONPATH for that import.
+The correct answers come from the demo curriculum (curriculum/demo_curriculum.json), which the
+driver loads with seed_demo.
 
 Requests are named by page type (`name=`), so the statistics group e.g. every chapter page
 under "/learn/[chapter]/". Every response's status is counted by page type. When locust
@@ -18,12 +18,13 @@ import os
 import random
 import re
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import gevent
 from locust import between, events, task
 from locust.contrib.fasthttp import FastHttpUser
 
-from curriculum.demo_content import CHAPTERS
+DEMO_CURRICULUM = Path(__file__).resolve().parent.parent / "curriculum" / "demo_curriculum.json"
 
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "")
 STUDENTS = int(os.environ.get("LOADTEST_STUDENTS", "60"))
@@ -50,11 +51,12 @@ CHILD_RE = re.compile(r'href="/family/children/(\d+)/"')
 
 # quiz_id -> (chapter id, correct index, number of options)
 QUESTIONS = {
-    q["quiz_id"]: (chapter["id"], q["correct_answer_index"], len(q["options"]))
-    for chapter in CHAPTERS
-    for q in chapter["questions"]
+    q["quiz_id"]: (q["chapter_id"], q["correct_answer_index"], len(q["options"]))
+    for q in json.loads(DEMO_CURRICULUM.read_text())["questions"]
 }
-QUESTIONS_BY_CHAPTER = {chapter["id"]: [q["quiz_id"] for q in chapter["questions"]] for chapter in CHAPTERS}
+QUESTIONS_BY_CHAPTER: dict[str, list[str]] = defaultdict(list)
+for quiz_id, (chapter_id, _, _) in QUESTIONS.items():
+    QUESTIONS_BY_CHAPTER[chapter_id].append(quiz_id)
 
 rng = random.Random()  # noqa: S311 - picks questions and answers, nothing secret
 # Each simulated user takes the next account (gevent switches only at I/O, so next() is safe).

@@ -11,7 +11,7 @@ from accounts import family
 from accounts.models import Parent, Student, User
 from accounts.tests.factories import StaffFactory, StudentFactory, StudentParentLinkFactory, UserFactory
 from curriculum.tests.factories import ChapterFactory, QuestionFactory
-from curriculum.tests.helpers import answer
+from learning.tests.helpers import answer
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,6 @@
 import pytest
 
+from accounts.models import ThrottleHit
 from accounts.tests.factories import PASSWORD, ParentFactory, StaffFactory, StudentFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,8 +41,28 @@ def test_a_wrong_password_says_so(client):
     student = StudentFactory()
     response = login(client, student.user.email, password="wrong")
     assert response.status_code == 400
-    assert "correct e-mail" in response.content.decode().lower() or "correct" in response.content.decode()
+    assert "Please enter a correct e-mail and password. The password is case-sensitive." in response.text
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("typed", ["Mia.K@example.com", "MIA.K@EXAMPLE.COM", "  mia.k@Example.com "])
+def test_the_email_may_be_typed_in_any_letter_case(client, typed):
+    student = StudentFactory(user__email="mia.k@example.com", email="mia.k@example.com")
+
+    response = login(client, typed)
+
+    assert response.redirect_chain[-1][0] == "/learn/"
+    assert int(client.session["_auth_user_id"]) == student.user.pk
+    assert not ThrottleHit.objects.exists()  # the right password in another case is not a failed login
+
+
+def test_the_password_is_not_read_in_another_case(client):
+    StudentFactory(user__email="mia.k@example.com", email="mia.k@example.com")
+
+    response = login(client, "mia.k@example.com", password=PASSWORD.upper())
+
+    assert response.status_code == 400
+    assert ThrottleHit.objects.filter(scope="login").count() == 1
 
 
 def test_logout_is_a_post_and_ends_the_session(client):
@@ -97,8 +118,6 @@ def test_the_lock_is_per_account_and_address(client):
 
 def test_the_lock_expires_by_itself(client):
     import datetime
-
-    from accounts.models import ThrottleHit
 
     student = StudentFactory()
     for _ in range(5):

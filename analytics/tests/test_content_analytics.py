@@ -7,13 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.tests.factories import StaffFactory, StudentFactory, UserFactory
+from accounts.tests.factories import StudentFactory, UserFactory
 from analytics import content
 from analytics.admin import CHAPTER_HEADERS, QUESTION_HEADERS
 from analytics.tests.factories import StudentProgressFactory
 from curriculum.models import QuizSubmission
 from curriculum.tests.factories import ChapterFactory, QuestionFactory
-from curriculum.tests.helpers import answer
+from learning.tests.helpers import answer
 
 pytestmark = pytest.mark.django_db
 
@@ -53,12 +53,6 @@ def data():
         "chapters": (fractions, decimals, quiet),
         "questions": (q1, q2, q3, q4),
     }
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(StaffFactory())
-    return client
 
 
 def content_editor():

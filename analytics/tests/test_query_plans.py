@@ -16,7 +16,7 @@ from analytics import content
 from analytics.models import DailyAnalytics, StudentProgress
 from curriculum.models import Question, QuizSubmission
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bench_app")]
 
 BIG_TABLES = ("quiz_submissions", "daily_analytics", "student_progress", "students", "questions")
 

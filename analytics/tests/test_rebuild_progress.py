@@ -1,6 +1,6 @@
 import datetime
+import functools
 import io
-import uuid
 from decimal import Decimal
 
 import pytest
@@ -18,26 +18,18 @@ from analytics.models import DailyAnalytics, StudentProgress
 from analytics.rebuild import DAILY_FIELDS, PROGRESS_FIELDS, STUDENT_FIELDS
 from analytics.tests.factories import DailyAnalyticsFactory
 from curriculum.models import QuizSubmission
-from curriculum.services import record_answer
 from curriculum.tests.factories import ChapterFactory, QuestionFactory
 from edtech import cache
+from learning.tests.helpers import answer as shared_answer
 
 pytestmark = pytest.mark.django_db
+
+# The shared helper, with each question open for 40 s before it is answered.
+answer = functools.partial(shared_answer, seconds=40)
 
 UTC = datetime.UTC
 # Sunday 8 March 2026 is the first day of daylight saving time in Los Angeles.
 START = datetime.datetime(2026, 3, 7, 18, 0, tzinfo=UTC)
-
-
-def answer(student, question, index, at, *, seconds_open=40):
-    return record_answer(
-        student=student,
-        question=question,
-        selected_index=index,
-        served_at=at - datetime.timedelta(seconds=seconds_open),
-        form_token=uuid.uuid4(),
-        now=at,
-    )
 
 
 def rebuild(*args):
@@ -112,7 +104,7 @@ def test_answers_recorded_by_record_answer_show_no_drift(steps):
         at += datetime.timedelta(days=days, minutes=minutes)
         for index in indexes:
             at += datetime.timedelta(seconds=30)  # answers come in time order
-            answer(students[student], questions[question], index, at, seconds_open=seconds_open)
+            answer(students[student], questions[question], index, at=at, seconds=seconds_open)
     before = rows()
 
     status, output = rebuild("--check")
@@ -138,16 +130,16 @@ def history():
     other = StudentFactory(time_zone=None)
     day = datetime.datetime(2026, 3, 10, 16, 0, tzinfo=UTC)
 
-    answer(kid, q1, 2, day)
-    answer(kid, q2, 0, day + datetime.timedelta(minutes=2))
-    answer(kid, q2, 2, day + datetime.timedelta(minutes=3))  # practice: not counted
+    answer(kid, q1, 2, at=day)
+    answer(kid, q2, 0, at=day + datetime.timedelta(minutes=2))
+    answer(kid, q2, 2, at=day + datetime.timedelta(minutes=3))  # practice: not counted
     # 03:00 UTC on the 11th is still the 10th in Los Angeles.
-    answer(kid, q4, 2, day + datetime.timedelta(hours=11), seconds_open=3000)
-    answer(kid, q2, 2, day + datetime.timedelta(days=1))
-    answer(kid, q1, 0, day + datetime.timedelta(days=1, minutes=5))
-    answer(kid, q3, 2, day + datetime.timedelta(days=4))
-    answer(other, q1, 2, day + datetime.timedelta(days=4, minutes=1))
-    answer(other, q5, 1, day + datetime.timedelta(days=5))
+    answer(kid, q4, 2, at=day + datetime.timedelta(hours=11), seconds=3000)
+    answer(kid, q2, 2, at=day + datetime.timedelta(days=1))
+    answer(kid, q1, 0, at=day + datetime.timedelta(days=1, minutes=5))
+    answer(kid, q3, 2, at=day + datetime.timedelta(days=4))
+    answer(other, q1, 2, at=day + datetime.timedelta(days=4, minutes=1))
+    answer(other, q5, 1, at=day + datetime.timedelta(days=5))
     return {"kid": kid, "other": other, "first": first, "second": second}
 
 
@@ -254,20 +246,23 @@ def test_check_changes_nothing(history):
     plant_mastery_score(kid, history)
     delete_progress_row(kid, history)
     add_bogus_daily_row(kid, history)
-    cache.set("student_profile", (kid.pk, Student.objects.get(pk=kid.pk).cache_version), "cached")
+    entry = cache.student_entry("week", kid.pk, Student.objects.get(pk=kid.pk).cache_version)
+    cache.set(entry, "cached")
     before = rows()
 
     assert rebuild("--check")[0] == 1
 
     assert rows() == before
-    assert cache.get("student_profile", kid.pk, Student.objects.get(pk=kid.pk).cache_version) == "cached"
+    assert cache.get(entry) == "cached"
+    assert cache.student_entry("week", kid.pk, Student.objects.get(pk=kid.pk).cache_version) == entry
 
 
 def test_a_fix_bumps_updated_at_and_drops_the_cache_of_fixed_students_only(history):
     kid, other = (Student.objects.get(pk=history[name].pk) for name in ("kid", "other"))
     DailyAnalytics.objects.filter(student=kid).update(streak_count=0)
     for student in (kid, other):
-        cache.set("student_profile", (student.pk, student.cache_version), "cached")
+        for dataset in cache.STUDENT_DATASETS:
+            cache.set(cache.student_entry(dataset, student.pk, student.cache_version), "cached")
 
     status, output = rebuild()
 
@@ -276,8 +271,9 @@ def test_a_fix_bumps_updated_at_and_drops_the_cache_of_fixed_students_only(histo
     fixed, untouched = Student.objects.get(pk=kid.pk), Student.objects.get(pk=other.pk)
     assert fixed.updated_at > kid.updated_at
     assert untouched.updated_at == other.updated_at
-    assert cache.get("student_profile", kid.pk, kid.cache_version) is None
-    assert cache.get("student_profile", other.pk, other.cache_version) == "cached"
+    for dataset in cache.STUDENT_DATASETS:
+        assert cache.get(cache.student_entry(dataset, kid.pk, kid.cache_version)) is None
+        assert cache.get(cache.student_entry(dataset, other.pk, other.cache_version)) == "cached"
 
 
 def test_a_fix_on_consistent_data_changes_nothing(history):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.tests.factories import ParentFactory, StaffFactory, StudentFactory, StudentParentLinkFactory
 from analytics.models import WeeklySummary
 from curriculum.tests.factories import ChapterFactory, QuestionFactory
-from curriculum.tests.helpers import answer
+from learning.tests.helpers import answer
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,6 @@ from django.urls import reverse
 from accounts.models import Parent, Student, StudentParentLink, User
 from accounts.tests.factories import (
     ParentFactory,
-    StaffFactory,
     StudentFactory,
     StudentParentLinkFactory,
     UserFactory,
@@ -41,12 +40,6 @@ def admin_url(model, view, *args):
 
 def model_id(model):
     return model.__name__
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(StaffFactory())
-    return client
 
 
 @pytest.mark.parametrize("model", FACTORIES, ids=model_id)

@@ -7,7 +7,7 @@ from django.db.models import Count
 
 from accounts.models import Parent, Student, StudentParentLink, User
 from accounts.tests.factories import UserFactory
-from curriculum.demo_content import DEMO_PASSWORD
+from curriculum.management.commands.seed_demo import DEMO_PASSWORD
 from curriculum.models import Chapter, Question
 
 pytestmark = pytest.mark.django_db

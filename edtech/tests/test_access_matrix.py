@@ -12,7 +12,7 @@ from accounts.tests.factories import (
     UserFactory,
 )
 from curriculum.tests.factories import QuestionFactory
-from curriculum.tests.helpers import answer
+from learning.tests.helpers import answer
 
 pytestmark = pytest.mark.django_db
 

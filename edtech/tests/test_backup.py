@@ -44,7 +44,7 @@ import datetime, uuid
 from django.utils import timezone
 from accounts.models import Student
 from curriculum.models import Question
-from curriculum.services import record_answer
+from learning.services import record_answer
 
 student = Student.objects.get(email="student@example.com")
 first, second = Question.objects.filter(chapter__is_locked=False).select_related("chapter").order_by("id")[:2]

@@ -2,22 +2,29 @@
 
 import pytest
 
+from accounts.models import Student
 from accounts.tests.factories import StudentFactory
 from curriculum.tests.factories import ChapterFactory, QuestionFactory
-from curriculum.tests.helpers import answer
 from edtech import cache
+from learning.tests.helpers import answer
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/learn/", "/dashboard/", "/leaderboard/", "/profile/"]
+# page → what only Ana's view of it may show (her numbers, her name, her code): never on Ben's.
+ANAS_OWN = {
+    "/learn/": ["100%"],  # her mastery of the chapter
+    "/dashboard/": ["<strong>90</strong>", "Hi Ana Unique!"],
+    "/leaderboard/": ["with <strong>90 XP</strong>", "Ana U. (you)"],
+    "/profile/": ['value="Ana Unique"', "family-code"],
+}
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", list(ANAS_OWN))
 def test_a_cached_page_never_shows_another_students_numbers(client, page):
     chapter = ChapterFactory(name="Counting")
     questions = [QuestionFactory(chapter=chapter, difficulty_level="hard") for _ in range(3)]
-    ana = StudentFactory(name="Ana Unique", email="ana-unique@example.com")
-    ben = StudentFactory(name="Ben Other", email="ben-other@example.com")
+    ana = StudentFactory(name="Ana Unique", user__email="ana-unique@example.com", email="ana-unique@example.com")
+    ben = StudentFactory(name="Ben Other", user__email="ben-other@example.com", email="ben-other@example.com")
     for question in questions:
         answer(ana, question)
     answer(ben, questions[0], 0)
@@ -27,20 +34,25 @@ def test_a_cached_page_never_shows_another_students_numbers(client, page):
     client.force_login(ben.user)
     ben_html = client.get(page).content.decode()
 
+    for marker in ANAS_OWN[page]:
+        assert marker in ana_html, marker
+    if page == "/profile/":
+        ana_code = Student.objects.get(pk=ana.pk).family_code
+        assert ana_code in ana_html and ana_code not in ben_html
+        assert 'value="Ben Other"' in ben_html
+    else:
+        for marker in ANAS_OWN[page]:
+            assert marker not in ben_html, marker
     assert "ana-unique@example.com" not in ben_html
-    if page != "/leaderboard/":
+    if page != "/leaderboard/":  # the leaderboard shows other children as "Ana U."
         assert "Ana Unique" not in ben_html
-    if page in ("/learn/", "/dashboard/"):
-        assert "100%" in ana_html and "100%" not in ben_html
-    if page == "/dashboard/":
-        assert "<strong>90</strong>" in ana_html and "<strong>90</strong>" not in ben_html
 
 
-def test_per_student_keys_carry_the_student_and_the_version():
+def test_per_student_keys_carry_the_data_set_the_student_and_the_version():
     student = StudentFactory()
-    assert cache.make_key("progress_summary", student.pk, student.cache_version) == (
-        f"progress_summary:{student.pk}:{student.cache_version}"
-    )
+    entry = cache.student_entry("recent_answers", student.pk, student.cache_version)
+    assert entry.key == f"recent_answers:{student.pk}:{student.cache_version}"
+    assert entry.timeout == cache.TTL["progress_summary"]
 
 
 def test_an_answer_changes_the_version_so_a_lost_invalidation_cannot_serve_old_numbers(client):
@@ -62,14 +74,14 @@ def test_an_answer_changes_the_version_so_a_lost_invalidation_cannot_serve_old_n
 
 def test_an_answer_deletes_the_students_entries_after_commit(django_capture_on_commit_callbacks):
     student = StudentFactory()
-    version = student.cache_version
-    for name in cache.STUDENT_ENTRIES:
-        cache.set(name, (student.pk, version), {"stale": True})
+    entries = [cache.student_entry(dataset, student.pk, student.cache_version) for dataset in cache.STUDENT_DATASETS]
+    for entry in entries:
+        cache.set(entry, {"stale": True})
 
     with django_capture_on_commit_callbacks(execute=True):
         answer(student, QuestionFactory())
 
-    assert all(cache.get(name, student.pk, version) is None for name in cache.STUDENT_ENTRIES)
+    assert cache.get_many(entries) == {}
 
 
 def test_staff_edits_reach_the_question_page_at_once(client, django_capture_on_commit_callbacks):
@@ -95,8 +107,16 @@ def test_a_new_chapter_appears_on_the_map_at_once(client, django_capture_on_comm
     assert "Brand new chapter" in client.get("/learn/").content.decode()
 
 
-def test_the_landing_page_is_cached_only_for_anonymous_visitors(client):
-    assert client.get("/").status_code == 200
+def test_the_landing_pages_content_is_cached_once_for_every_visitor_but_not_the_page_around_it(client):
+    assert cache.get(cache.landing_page_entry()) is None
+
+    first = client.get("/")
+    again = client.get("/?utm_source=newsletter&utm_medium=email")
+
+    cached = cache.get(cache.landing_page_entry())
+    assert cached is not None and "Short, friendly quizzes" in cached
+    assert cached in first.content.decode() and cached in again.content.decode()
+    assert "<header" not in cached and "Log in</a></li>" not in cached  # the navigation is rendered per request
     student = StudentFactory()
     client.force_login(student.user)
     assert client.get("/")["Location"] == "/learn/"

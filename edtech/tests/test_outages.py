@@ -22,11 +22,12 @@ from pathlib import Path
 
 import pytest
 
-from curriculum import demo_content
+from curriculum.management.commands import seed_demo
 from edtech.tests import servers
 
-CHAPTER = demo_content.CHAPTERS[0]
-QUESTION = CHAPTER["questions"][0]
+DEMO = json.loads(seed_demo.DEMO_CURRICULUM.read_text())
+CHAPTER = DEMO["chapters"][0]
+QUESTION = next(question for question in DEMO["questions"] if question["chapter_id"] == CHAPTER["id"])
 QUESTION_URL = f"/learn/{CHAPTER['id']}/q/{QUESTION['quiz_id']}/"
 PAGES = ["/learn/", "/dashboard/", QUESTION_URL]
 
@@ -170,7 +171,7 @@ def _restart_stopped(stack: Stack) -> None:
 @pytest.fixture
 def student(servers_up):
     browser = Browser(servers_up.app.base_url)
-    browser.log_in(demo_content.DEMO_STUDENT["email"], demo_content.DEMO_PASSWORD)
+    browser.log_in(seed_demo.DEMO_STUDENT["email"], seed_demo.DEMO_PASSWORD)
     return browser
 
 
@@ -217,7 +218,7 @@ def test_the_site_works_while_redis_is_down_and_uses_redis_again_when_it_is_back
         "SELECT s.email, q.quiz_id, a.is_correct FROM quiz_submissions a"
         " JOIN students s ON s.id = a.student_id JOIN questions q ON q.id = a.question_id WHERE a.id = %s",
         (submission_id,),
-    ) == [(demo_content.DEMO_STUDENT["email"], QUESTION["quiz_id"], True)]
+    ) == [(seed_demo.DEMO_STUDENT["email"], QUESTION["quiz_id"], True)]
     result = student.get(answered.headers["Location"])
     assert result.status == 200
     assert "Correct!" in result.text
@@ -225,7 +226,7 @@ def test_the_site_works_while_redis_is_down_and_uses_redis_again_when_it_is_back
     # Sessions are in the database: still logged in, not sent to the login page.
     dashboard = student.get("/dashboard/")
     assert dashboard.status == 200
-    assert demo_content.DEMO_STUDENT["name"].split()[0] in dashboard.text
+    assert seed_demo.DEMO_STUDENT["name"].split()[0] in dashboard.text
     slowest = max(student.history, key=lambda r: r.seconds)
     assert slowest.seconds < REDIS_DOWN_BUDGET, timings(student.history)
 

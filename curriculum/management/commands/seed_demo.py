@@ -1,13 +1,23 @@
 """Load the demo curriculum and the demo student, parent and staff logins."""
 
-from collections import Counter
+from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand
-from django.db import models, transaction
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from accounts.models import Parent, Student, StudentParentLink, User
-from curriculum import demo_content
-from curriculum.models import Chapter, Question
+from curriculum import transfer
+
+# The demo curriculum, in the import format (README, "Importing and exporting questions"): it is
+# loaded through the importer, and doubles as the format's full example.
+DEMO_CURRICULUM = Path(__file__).resolve().parents[2] / "demo_curriculum.json"
+
+# Public on purpose: seed_demo prints it, and the README may too. Never use it for a real account.
+DEMO_PASSWORD = "learn-quest-demo"  # noqa: S105
+DEMO_STUDENT: dict[str, Any] = {"email": "student@example.com", "name": "Maya Lopez", "grade_level": 5}
+DEMO_PARENT: dict[str, Any] = {"email": "parent@example.com", "name": "Ana Lopez"}
+DEMO_STAFF: dict[str, Any] = {"email": "staff@example.com"}
 
 
 class Command(BaseCommand):
@@ -20,18 +30,21 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Report what would change, and change nothing.")
 
     def handle(self, *args, dry_run=False, **options):
+        # The content is imported (all or nothing, in its own transaction) before the accounts are made.
+        report = transfer.import_file(DEMO_CURRICULUM.read_bytes(), fmt="json", create_chapters=True, dry_run=dry_run)
+        if not report.ok:  # the file ships with the code: a rejection is a bug in it
+            raise CommandError("The demo curriculum does not import: " + "; ".join(map(str, report.rejected)))
         with transaction.atomic():
-            content = load_content(demo_content.CHAPTERS)
             accounts = load_accounts()
             if dry_run:
                 transaction.set_rollback(True)
 
         prefix = "Would have: " if dry_run else ""
-        for model_name in ("chapters", "questions"):
-            counts = content[model_name]
+        for name, chapters in (("chapters", True), ("questions", False)):
+            counts = {action: report.count(action, chapters=chapters) for action in ("created", "updated", "unchanged")}
             self.stdout.write(
-                f"{prefix}{model_name}: {counts['created']} created, "
-                f"{counts['updated']} updated, {counts['unchanged']} unchanged"
+                f"{prefix}{name}: {counts['created']} created, {counts['updated']} updated, "
+                f"{counts['unchanged']} unchanged"
             )
         self.stdout.write(f"{prefix}accounts: {sum(accounts.values())} created")
         if dry_run:
@@ -39,51 +52,15 @@ class Command(BaseCommand):
 
         self.stdout.write(self.style.SUCCESS("\nDemo logins (e-mail / password):"))
         for role, email in (
-            ("student", demo_content.DEMO_STUDENT["email"]),
-            ("parent", demo_content.DEMO_PARENT["email"]),
-            ("staff", demo_content.DEMO_STAFF["email"]),
+            ("student", DEMO_STUDENT["email"]),
+            ("parent", DEMO_PARENT["email"]),
+            ("staff", DEMO_STAFF["email"]),
         ):
-            if accounts[email] or User.objects.get(email=email).check_password(demo_content.DEMO_PASSWORD):
-                shown = demo_content.DEMO_PASSWORD
+            if accounts[email] or User.objects.get(email=email).check_password(DEMO_PASSWORD):
+                shown = DEMO_PASSWORD
             else:
                 shown = "(an existing account: its password was not changed)"
             self.stdout.write(f"  {role:<8} {email} / {shown}")
-
-
-def load_content(chapters: list[dict]) -> dict[str, Counter]:
-    """Create or update the given chapters and their questions; return how many were created/updated/unchanged."""
-    counts = {"chapters": Counter(), "questions": Counter()}
-    chapter_ids = [chapter["id"] for chapter in chapters]
-    existing_chapters = Chapter.objects.in_bulk(chapter_ids)
-    quiz_ids = [question["quiz_id"] for chapter in chapters for question in chapter["questions"]]
-    existing_questions = Question.objects.in_bulk(quiz_ids, field_name="quiz_id")
-
-    for chapter_data in chapters:
-        chapter_id = chapter_data["id"]
-        values = {key: value for key, value in chapter_data.items() if key not in {"id", "questions"}}
-        outcome = _upsert(Chapter, existing_chapters.get(chapter_id), {"id": chapter_id}, values)
-        counts["chapters"][outcome] += 1
-        for question_data in chapter_data["questions"]:
-            quiz_id = question_data["quiz_id"]
-            values = {key: value for key, value in question_data.items() if key != "quiz_id"}
-            values["chapter_id"] = chapter_id
-            outcome = _upsert(Question, existing_questions.get(quiz_id), {"quiz_id": quiz_id}, values)
-            counts["questions"][outcome] += 1
-    return counts
-
-
-def _upsert(model: type[models.Model], obj: models.Model | None, key: dict, values: dict) -> str:
-    """Create the row, or save the fields that differ (none on a second run): 'created', 'updated' or 'unchanged'."""
-    if obj is None:
-        model.objects.create(**key, **values)
-        return "created"
-    changed = [field for field, value in values.items() if getattr(obj, field) != value]
-    if not changed:
-        return "unchanged"
-    for field in changed:
-        setattr(obj, field, values[field])
-    obj.save(update_fields=changed)
-    return "updated"
 
 
 def load_accounts() -> dict[str, bool]:
@@ -91,34 +68,27 @@ def load_accounts() -> dict[str, bool]:
 
     An existing account keeps its password: re-running the seed never resets a login.
     """
-    student_user, student_created = _get_or_create_user(demo_content.DEMO_STUDENT["email"])
-    parent_user, parent_created = _get_or_create_user(demo_content.DEMO_PARENT["email"])
-    staff_user, staff_created = _get_or_create_user(demo_content.DEMO_STAFF["email"], is_staff=True, is_superuser=True)
+    student_user, student_created = _get_or_create_user(DEMO_STUDENT["email"])
+    parent_user, parent_created = _get_or_create_user(DEMO_PARENT["email"])
+    staff_user, staff_created = _get_or_create_user(DEMO_STAFF["email"], is_staff=True, is_superuser=True)
 
-    student_data = demo_content.DEMO_STUDENT
     student, _ = Student.objects.get_or_create(
         user=student_user,
         defaults={
             "email": student_user.email,
-            "name": student_data["name"],
-            "grade_level": student_data["grade_level"],
+            "name": DEMO_STUDENT["name"],
+            "grade_level": DEMO_STUDENT["grade_level"],
         },
     )
-    parent_data = demo_content.DEMO_PARENT
     parent, _ = Parent.objects.get_or_create(
-        user=parent_user,
-        defaults={"email": parent_user.email, "name": parent_data["name"], "phone": parent_data["phone"]},
+        user=parent_user, defaults={"email": parent_user.email, "name": DEMO_PARENT["name"]}
     )
     StudentParentLink.objects.get_or_create(student=student, parent=parent)
-    return {
-        student_user.email: student_created,
-        parent_user.email: parent_created,
-        staff_user.email: staff_created,
-    }
+    return {student_user.email: student_created, parent_user.email: parent_created, staff_user.email: staff_created}
 
 
 def _get_or_create_user(email: str, **extra_fields) -> tuple[User, bool]:
-    user = User.objects.filter(email=email).first()
+    user = User.objects.with_email(email).first()
     if user is not None:
         return user, False
-    return User.objects.create_user(email, demo_content.DEMO_PASSWORD, **extra_fields), True
+    return User.objects.create_user(email, DEMO_PASSWORD, **extra_fields), True

@@ -1,0 +1,136 @@
+"""The one write that spans models: recording a student's answer."""
+
+import datetime
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.models import Student
+from analytics import rules
+from analytics.models import DailyAnalytics, StudentProgress
+from curriculum.models import Question, QuizSubmission
+from edtech import cache
+
+
+class ChapterClosed(Exception):
+    """The question's chapter is still locked for this student."""
+
+    def __init__(self, xp_missing: int):
+        super().__init__(f"{xp_missing} more XP needed")
+        self.xp_missing = xp_missing
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    submission: QuizSubmission
+    replayed: bool  # True when this form had already been answered (double submit)
+
+
+def record_answer(
+    *,
+    student: Student,
+    question: Question,
+    selected_index: int,
+    served_at: datetime.datetime,
+    form_token: uuid.UUID,
+    now: datetime.datetime | None = None,
+) -> AnswerResult:
+    """Record one answer and update XP, streak, mastery and the day's analytics, atomically.
+
+    Under concurrency: the student's row is locked first, so two tabs or two
+    workers answering at once are serialised and no update is lost; XP, mastery
+    and the daily counters change by SQL increments and upserts, and the streak
+    is worked out from the locked row.
+    A second submit of the same rendered form (same form_token) records nothing
+    and returns the first submission. Raises ChapterClosed when the chapter is
+    locked for the student; then nothing is recorded.
+    """
+    with transaction.atomic(durable=True):
+        locked = Student.objects.select_for_update().get(pk=student.pk)
+        # The clock is read after the lock: answers that wait for each other are recorded in time
+        # order, so one landing just before midnight cannot follow one from just after it.
+        now = now or timezone.now()
+
+        first = QuizSubmission.objects.filter(form_token=form_token, student=locked).first()
+        if first is not None:
+            return AnswerResult(submission=first, replayed=True)
+
+        xp_missing = question.chapter.xp_needed_by(locked.total_xp)
+        if xp_missing:
+            raise ChapterClosed(xp_missing)
+
+        today = rules.local_day(now, locked.zone)
+        history = _history(locked, question, today)
+        is_correct = selected_index == question.correct_answer_index
+        is_counted = not history["answered_today"]
+        xp = rules.xp_for(
+            difficulty=question.difficulty_level,
+            is_correct=is_correct,
+            is_counted=is_counted,
+            earned_xp_before=history["earned_xp"],
+        )
+        time_taken = rules.clamp_time_taken((now - served_at).total_seconds())
+        submission = QuizSubmission.objects.create(
+            student=locked,
+            question=question,
+            selected_answer_index=selected_index,
+            is_correct=is_correct,
+            xp_earned=xp,
+            time_taken_seconds=time_taken,
+            submitted_at=now,
+            is_counted=is_counted,
+            answered_on=today,
+            form_token=form_token,
+        )
+
+        streak = rules.next_streak(
+            current=locked.current_streak or 0,
+            best=locked.best_streak or 0,
+            last_active=locked.last_active_on,
+            today=today,
+        )
+        Student.objects.filter(pk=locked.pk).update_with_new_version(
+            total_xp=Coalesce(F("total_xp"), 0) + xp,
+            current_streak=streak.current,
+            best_streak=streak.best,
+            last_active_on=max(today, locked.last_active_on or today),
+        )
+
+        if is_counted:
+            was_correct = history["latest_counted_correct"]
+            delta_correct = int(is_correct) - int(bool(was_correct))
+        else:
+            delta_correct = 0
+        StudentProgress.objects.record_answer(
+            student_id=locked.pk,
+            chapter_id=question.chapter_id,
+            new_question=not history["answered"],
+            delta_correct=delta_correct,
+            answered_at=now,
+        )
+        DailyAnalytics.objects.record_answer(
+            student_id=locked.pk,
+            day=today,
+            is_correct=is_correct,
+            xp=xp,
+            seconds=time_taken,
+            streak=streak.current,
+        )
+        old_version = locked.cache_version
+        transaction.on_commit(lambda: cache.forget_student(locked.pk, old_version))
+    return AnswerResult(submission=submission, replayed=False)
+
+
+def _history(student: Student, question: Question, today: datetime.date) -> dict[str, Any]:
+    """What the student did before with this question, in one query."""
+    return (
+        Question.objects.filter(pk=question.pk)
+        .with_history(student, today)
+        .values("answered", "answered_today", "earned_xp", "latest_counted_correct")
+        .get()
+    )

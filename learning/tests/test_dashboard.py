@@ -1,0 +1,87 @@
+import datetime
+
+import pytest
+
+from conftest import FROZEN_NOW
+from curriculum.tests.factories import ChapterFactory, QuestionFactory
+from edtech import cache
+from learning.tests.helpers import answer
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
+
+NOW = FROZEN_NOW
+DAY = datetime.timedelta(days=1)
+
+
+def test_the_dashboard_shows_xp_streak_mastery_review_and_recent_answers(student_client):
+    chapter = ChapterFactory(name="Counting")
+    right = QuestionFactory(chapter=chapter, question_text="What comes after 7?", difficulty_level="medium")
+    wrong = QuestionFactory(chapter=chapter, question_text="What comes before 3?")
+    answer(student_client.student, right, at=NOW - DAY)
+    answer(student_client.student, wrong, 0, at=NOW)
+
+    html = student_client.get("/dashboard/").content.decode()
+
+    assert "<strong>20</strong> <span>XP in total" in html
+    assert "<strong>2</strong> <span>day streak — today counts" in html
+    assert "Counting" in html and "50%" in html
+    review = html[html.index("To review") :]
+    assert "What comes before 3?" in review[: review.index("Recent answers")]
+    assert "practice only today" in review
+    recent = html[html.index("Recent answers") :]
+    assert recent.index("What comes before 3?") < recent.index("What comes after 7?")
+    assert "<svg" in html and "<desc" in html  # the chart and its text alternative
+
+
+def test_a_streak_broken_before_yesterday_shows_zero_and_yesterday_says_keep_going(student_client):
+    question = QuestionFactory()
+    answer(student_client.student, question, at=NOW - 3 * DAY)
+    html = student_client.get("/dashboard/").content.decode()
+    assert "<strong>0</strong> <span>day streak</span>" in html
+
+    answer(student_client.student, QuestionFactory(chapter=question.chapter), at=NOW - DAY)
+    html = student_client.get("/dashboard/").content.decode()
+    assert "keep it going today" in html
+
+
+def test_the_chart_has_thirty_days_and_a_table_of_the_numbers(student_client):
+    question = QuestionFactory()
+    answer(student_client.student, question, at=NOW - 2 * DAY)
+    answer(student_client.student, QuestionFactory(chapter=question.chapter), 0, at=NOW - 2 * DAY)
+    html = student_client.get("/dashboard/").content.decode()
+    assert "2 answers, 1 correct, on 1 of the last 30 days" in html
+    assert html.count('class="bar-answered"') == 1
+
+
+def test_a_new_answer_shows_at_once(student_client):
+    chapter = ChapterFactory()
+    answer(student_client.student, QuestionFactory(chapter=chapter))
+    assert "<strong>10</strong> <span>XP in total" in student_client.get("/dashboard/").content.decode()
+
+    answer(student_client.student, QuestionFactory(chapter=chapter, difficulty_level="hard"))
+
+    assert "<strong>40</strong> <span>XP in total" in student_client.get("/dashboard/").content.decode()
+
+
+def test_the_dashboard_runs_a_fixed_number_of_queries(student_client, django_assert_num_queries):
+    def grow():
+        chapter = ChapterFactory()
+        for index in range(4):
+            answer(student_client.student, QuestionFactory(chapter=chapter), index % 3)
+
+    # Cold: the session, the account with its profile, mastery, the chapter list, the 30 days, the review
+    # list, the recent answers, the week's totals and its weakest chapter. The streak is the student row's.
+    grow()
+    with django_assert_num_queries(9):
+        student_client.get("/dashboard/")
+    grow()
+    grow()
+    cache.delete(cache.chapters_entry())  # as the new chapters' commit would
+    with django_assert_num_queries(9):
+        student_client.get("/dashboard/")
+    with django_assert_num_queries(2):  # warm: the session, and the account with its profile
+        student_client.get("/dashboard/")
+
+
+def test_the_dashboard_is_for_students(client):
+    assert client.get("/dashboard/").status_code == 302

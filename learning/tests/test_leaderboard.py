@@ -1,0 +1,55 @@
+import pytest
+
+from accounts.tests.factories import StudentFactory
+from curriculum.tests.factories import QuestionFactory
+from learning.tests.helpers import answer
+
+pytestmark = pytest.mark.django_db
+
+
+def earn(student, questions):
+    for question in questions:
+        answer(student, question)
+
+
+def test_the_leaderboard_ranks_by_xp_with_first_name_and_last_initial(client):
+    leader = StudentFactory(name="Ada Maria Lovelace")
+    second = StudentFactory(name="Alan Turing")
+    earn(leader, [QuestionFactory(difficulty_level="hard")])
+    earn(second, [QuestionFactory()])
+    client.force_login(second.user)
+
+    html = client.get("/leaderboard/").content.decode()
+
+    assert html.index("Ada L.") < html.index("Alan T.")
+    assert "Lovelace" not in html and "Maria" not in html
+    assert leader.email not in html
+    assert "You are <strong>#2</strong> with <strong>10 XP</strong>" in html
+
+
+def test_the_top_50_is_cached_but_the_viewers_rank_is_live(client):
+    viewer = StudentFactory()
+    others = [StudentFactory() for _ in range(3)]
+    for other in others:
+        earn(other, [QuestionFactory()])
+    client.force_login(viewer.user)
+    client.get("/leaderboard/")
+
+    earn(viewer, [QuestionFactory(difficulty_level="hard"), QuestionFactory(difficulty_level="hard")])
+    html = client.get("/leaderboard/").content.decode()
+
+    assert "You are <strong>#1</strong> with <strong>60 XP</strong>" in html
+    assert "(you)" not in html  # the cached board was computed before the viewer had XP
+
+
+def test_the_leaderboard_shows_at_most_50_and_when_it_was_computed(client, django_assert_num_queries):
+    question = QuestionFactory()
+    students = [StudentFactory() for _ in range(52)]
+    for student in students:
+        earn(student, [question])
+    client.force_login(students[0].user)
+    # The session, the account with its profile, the top 50 (cold) and the viewer's live rank.
+    with django_assert_num_queries(4):
+        html = client.get("/leaderboard/").content.decode()
+    assert html.count("<tr") == 51  # header + 50
+    assert "Updated" in html

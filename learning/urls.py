@@ -1,0 +1,16 @@
+from django.urls import path
+
+from learning import views
+
+urlpatterns = [
+    path("learn/", views.learn, name="learn"),
+    path("learn/<str:chapter_id>/", views.chapter_detail, name="chapter"),
+    path("learn/<str:chapter_id>/q/<str:quiz_id>/", views.question_page, name="question"),
+    path(
+        "learn/<str:chapter_id>/q/<str:quiz_id>/answers/<int:submission_id>/",
+        views.answer_result,
+        name="answer_result",
+    ),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("leaderboard/", views.leaderboard, name="leaderboard"),
+]

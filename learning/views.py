@@ -1,0 +1,189 @@
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from accounts.access import student_required
+from analytics import rules, summaries
+from curriculum import catalog
+from curriculum.models import Question, QuizSubmission, xp_missing
+from learning import rules as practice
+from learning.forms import RELOAD_MESSAGE, AnswerForm, make_form_token
+from learning.services import ChapterClosed, record_answer
+
+
+@student_required
+def learn(request):
+    student = request.user.student
+    return render(
+        request,
+        "learning/learn.html",
+        {"nav": "learn", "student": student, "subjects": summaries.chapter_map(student)},
+    )
+
+
+def _open_chapter_or_403(request, chapter_id: str):
+    """The chapter (from the cached catalog), 404 when unknown; a 403 response when still locked."""
+    chapter = catalog.chapter(chapter_id)
+    if chapter is None:
+        raise Http404("No such chapter.")
+    missing = xp_missing(
+        is_locked=chapter["is_locked"],
+        unlock_xp_required=chapter["unlock_xp_required"],
+        total_xp=request.user.student.total_xp,
+    )
+    if missing:
+        context = {"nav": "learn", "chapter": chapter, "xp_missing": missing}
+        return chapter, render(request, "learning/locked.html", context, status=403)
+    return chapter, None
+
+
+def _chapter_questions(student, chapter_id: str, today) -> list:
+    questions = list(Question.objects.filter(chapter_id=chapter_id).with_history(student, today).order_by("id"))
+    for question in questions:
+        question.state = practice.question_state(
+            answered=question.answered, latest_counted_correct=question.latest_counted_correct
+        )
+    return questions
+
+
+@student_required
+def chapter_detail(request, chapter_id):
+    student = request.user.student
+    chapter, locked = _open_chapter_or_403(request, chapter_id)
+    if locked:
+        return locked
+    today = summaries.today_for(student)
+    questions = _chapter_questions(student, chapter_id, today)
+    progress = summaries.mastery(student)["chapters"].get(chapter_id)
+    band, band_label = rules.mastery_band(score=progress["score"] if progress else 0, started=bool(progress))
+    return render(
+        request,
+        "learning/chapter.html",
+        {
+            "nav": "learn",
+            "chapter": chapter,
+            "questions": questions,
+            "next_question": practice.next_question(questions),
+            "started": any(q.answered for q in questions),
+            "correct_count": sum(1 for q in questions if q.state == "correct"),
+            "progress": progress,
+            "band": band,
+            "band_label": band_label,
+        },
+    )
+
+
+@student_required
+@require_http_methods(["GET", "POST"])
+def question_page(request, chapter_id, quiz_id):
+    student = request.user.student
+    chapter, locked = _open_chapter_or_403(request, chapter_id)
+    display = catalog.question_display(quiz_id)
+    if display is None or display["chapter_id"] != chapter["id"]:
+        raise Http404("No such question in this chapter.")
+    if locked:
+        return locked
+
+    if request.method == "GET":
+        form = AnswerForm(
+            initial={"token": make_form_token(student=student, question=Question(pk=display["id"]))},
+            question=Question(pk=display["id"]),
+            options=display["options"],
+            student=student,
+        )
+        return _render_question(request, chapter, display, form)
+
+    question = Question.objects.select_related("chapter").get(pk=display["id"])
+    form = AnswerForm(request.POST, question=question, options=question.options, student=student)
+    if not form.is_valid():
+        if form.token_is_bad:
+            # A tampered or expired form: a fresh one, and the child answers again.
+            form = AnswerForm(
+                initial={"token": make_form_token(student=student, question=question)},
+                question=question,
+                options=question.options,
+                student=student,
+            )
+            return _render_question(request, chapter, display, form, status=400, error=RELOAD_MESSAGE)
+        return _render_question(request, chapter, display, form, status=400)
+
+    try:
+        result = record_answer(
+            student=student,
+            question=question,
+            selected_index=form.cleaned_data["selected_answer_index"],
+            served_at=form.cleaned_data["token"]["served_at"],
+            form_token=form.cleaned_data["token"]["form_token"],
+        )
+    except ChapterClosed as closed:
+        context = {"nav": "learn", "chapter": chapter, "xp_missing": closed.xp_missing}
+        return render(request, "learning/locked.html", context, status=403)
+
+    url = reverse("answer_result", args=[chapter["id"], quiz_id, result.submission.pk])
+    if request.headers.get("HX-Request"):
+        student.refresh_from_db()  # the answer just changed the numbers (and the cache version)
+        return _render_result(request, result.submission.pk, chapter, quiz_id, fragment=True)
+    see_other = HttpResponseRedirect(url)
+    see_other.status_code = 303  # Post/Redirect/Get: the browser GETs the result page
+    return see_other
+
+
+def _render_question(request, chapter, display, form, status=200, error=""):
+    context = {"nav": "learn", "chapter": chapter, "question": display, "form": form, "error": error}
+    # htmx swaps just the form (with its errors) in place; without JavaScript the whole page.
+    template = "learning/question.html#question_form" if request.headers.get("HX-Request") else "learning/question.html"
+    return render(request, template, context, status=status)
+
+
+@student_required
+def answer_result(request, chapter_id, quiz_id, submission_id):
+    chapter = catalog.chapter(chapter_id)
+    if chapter is None:
+        raise Http404("No such chapter.")
+    return _render_result(request, submission_id, chapter, quiz_id)
+
+
+def _render_result(request, submission_id, chapter, quiz_id, fragment=False) -> HttpResponse:
+    student = request.user.student
+    submission = get_object_or_404(
+        QuizSubmission.objects.select_related("question"),
+        pk=submission_id,
+        student=student,
+        question__quiz_id=quiz_id,
+        question__chapter_id=chapter["id"],
+    )
+    question = submission.question
+    today = summaries.today_for(student)
+    questions = _chapter_questions(student, chapter["id"], today)
+    progress = summaries.mastery(student)["chapters"].get(chapter["id"])
+    context = {
+        "nav": "learn",
+        "chapter": chapter,
+        "question": question,
+        "submission": submission,
+        "options": list(enumerate(question.options)),
+        "no_xp_reason": rules.no_xp_reason(
+            xp_earned=submission.xp_earned or 0, is_correct=submission.is_correct, is_counted=submission.is_counted
+        ),
+        "student": student,
+        "streak": summaries.streak(student, today),
+        "progress": progress,
+        "next_question": practice.next_question(questions, after=question.pk),
+    }
+    template = "learning/result.html#result" if fragment else "learning/result.html"
+    return render(request, template, context)
+
+
+@student_required
+def dashboard(request):
+    context = summaries.progress_page(request.user.student)
+    context["nav"] = "dashboard"
+    return render(request, "learning/dashboard.html", context)
+
+
+@student_required
+def leaderboard(request):
+    student = request.user.student
+    context = {"nav": "leaderboard", "board": summaries.leaderboard(), "me": student, "my_rank": student.rank()}
+    return render(request, "learning/leaderboard.html", context)
