@@ -18,10 +18,11 @@ from edtech import cache
 
 
 class ChapterClosed(Exception):
-    """The question's chapter is still locked for this student."""
+    """The chapter is still locked for this student."""
 
-    def __init__(self, xp_missing: int):
+    def __init__(self, chapter_id: str, xp_missing: int):
         super().__init__(f"{xp_missing} more XP needed")
+        self.chapter_id = chapter_id
         self.xp_missing = xp_missing
 
 
@@ -62,7 +63,7 @@ def record_answer(
 
         xp_missing = question.chapter.xp_needed_by(locked.total_xp)
         if xp_missing:
-            raise ChapterClosed(xp_missing)
+            raise ChapterClosed(question.chapter_id, xp_missing)
 
         today = rules.local_day(now, locked.zone)
         history = _history(locked, question, today)

@@ -1,4 +1,8 @@
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
@@ -12,6 +16,37 @@ from learning.forms import RELOAD_MESSAGE, AnswerForm, make_form_token
 from learning.services import ChapterClosed, record_answer
 
 
+def shows_locked_chapters(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A view that may meet a chapter the student cannot open yet answers with the "still locked" page (403)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except ChapterClosed as closed:
+            context = {"nav": "learn", "chapter": catalog.chapter(closed.chapter_id), "xp_missing": closed.xp_missing}
+            return render(request, "learning/locked.html", context, status=403)
+
+    return wrapper
+
+
+def _chapter(chapter_id: str) -> dict[str, Any]:
+    """The chapter from the cached catalog, or 404."""
+    chapter = catalog.chapter(chapter_id)
+    if chapter is None:
+        raise Http404("No such chapter.")
+    return chapter
+
+
+def _check_open(student, chapter: dict[str, Any]) -> None:
+    """Raise ChapterClosed while the student's XP does not open the chapter."""
+    missing = xp_missing(
+        is_locked=chapter["is_locked"], unlock_xp_required=chapter["unlock_xp_required"], total_xp=student.total_xp
+    )
+    if missing:
+        raise ChapterClosed(chapter["id"], missing)
+
+
 @student_required
 def learn(request):
     student = request.user.student
@@ -20,22 +55,6 @@ def learn(request):
         "learning/learn.html",
         {"nav": "learn", "student": student, "subjects": summaries.chapter_map(student)},
     )
-
-
-def _open_chapter_or_403(request, chapter_id: str):
-    """The chapter (from the cached catalog), 404 when unknown; a 403 response when still locked."""
-    chapter = catalog.chapter(chapter_id)
-    if chapter is None:
-        raise Http404("No such chapter.")
-    missing = xp_missing(
-        is_locked=chapter["is_locked"],
-        unlock_xp_required=chapter["unlock_xp_required"],
-        total_xp=request.user.student.total_xp,
-    )
-    if missing:
-        context = {"nav": "learn", "chapter": chapter, "xp_missing": missing}
-        return chapter, render(request, "learning/locked.html", context, status=403)
-    return chapter, None
 
 
 def _chapter_questions(student, chapter_id: str, today) -> list:
@@ -48,11 +67,11 @@ def _chapter_questions(student, chapter_id: str, today) -> list:
 
 
 @student_required
+@shows_locked_chapters
 def chapter_detail(request, chapter_id):
     student = request.user.student
-    chapter, locked = _open_chapter_or_403(request, chapter_id)
-    if locked:
-        return locked
+    chapter = _chapter(chapter_id)
+    _check_open(student, chapter)
     today = summaries.today_for(student)
     questions = _chapter_questions(student, chapter_id, today)
     progress = summaries.mastery(student)["chapters"].get(chapter_id)
@@ -76,14 +95,14 @@ def chapter_detail(request, chapter_id):
 
 @student_required
 @require_http_methods(["GET", "POST"])
+@shows_locked_chapters
 def question_page(request, chapter_id, quiz_id):
     student = request.user.student
-    chapter, locked = _open_chapter_or_403(request, chapter_id)
+    chapter = _chapter(chapter_id)
     display = catalog.question_display(quiz_id)
     if display is None or display["chapter_id"] != chapter["id"]:
         raise Http404("No such question in this chapter.")
-    if locked:
-        return locked
+    _check_open(student, chapter)
 
     if request.method == "GET":
         form = AnswerForm(
@@ -108,17 +127,13 @@ def question_page(request, chapter_id, quiz_id):
             return _render_question(request, chapter, display, form, status=400, error=RELOAD_MESSAGE)
         return _render_question(request, chapter, display, form, status=400)
 
-    try:
-        result = record_answer(
-            student=student,
-            question=question,
-            selected_index=form.cleaned_data["selected_answer_index"],
-            served_at=form.cleaned_data["token"]["served_at"],
-            form_token=form.cleaned_data["token"]["form_token"],
-        )
-    except ChapterClosed as closed:
-        context = {"nav": "learn", "chapter": chapter, "xp_missing": closed.xp_missing}
-        return render(request, "learning/locked.html", context, status=403)
+    result = record_answer(  # ChapterClosed if the chapter closed meanwhile: nothing is recorded
+        student=student,
+        question=question,
+        selected_index=form.cleaned_data["selected_answer_index"],
+        served_at=form.cleaned_data["token"]["served_at"],
+        form_token=form.cleaned_data["token"]["form_token"],
+    )
 
     url = reverse("answer_result", args=[chapter["id"], quiz_id, result.submission.pk])
     if request.headers.get("HX-Request"):
@@ -138,10 +153,7 @@ def _render_question(request, chapter, display, form, status=200, error=""):
 
 @student_required
 def answer_result(request, chapter_id, quiz_id, submission_id):
-    chapter = catalog.chapter(chapter_id)
-    if chapter is None:
-        raise Http404("No such chapter.")
-    return _render_result(request, submission_id, chapter, quiz_id)
+    return _render_result(request, submission_id, _chapter(chapter_id), quiz_id)
 
 
 def _render_result(request, submission_id, chapter, quiz_id, fragment=False) -> HttpResponse:
