@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.text import slugify
+
 
 @dataclass
 class GiftQuestion:
@@ -26,13 +28,14 @@ GIFT_ESCAPE = re.compile(r"\\([~=#{}:\\n])")
 GIFT_TEXT_FORMAT = re.compile(r"^\[(?:html|moodle|plain|markdown)\]\s*", re.IGNORECASE)
 GIFT_WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 GIFT_CATEGORY = "$CATEGORY:"
+SLUG = re.compile(r"[-\w]+")  # as Django's validate_unicode_slug
 GIFT_ONLY_MC = "only multiple-choice questions can be imported"
 
 
 def parse(text: str) -> list[GiftQuestion]:
     """Moodle GIFT, multiple choice only: one question a paragraph (questions are separated by blank lines).
 
-    The title (::title::) is the quiz_id, else gift-<first 12 hex digits of the text's SHA-1>,
+    The title (::title::), as a slug, is the quiz_id, else gift-<first 12 hex digits of the text's SHA-1>,
     stable across imports. Per-answer feedback (#…) is dropped, the general feedback
     (####…) is the explanation. Each question notes the last segment of the $CATEGORY
     in force, which the importer may take as its chapter.
@@ -40,11 +43,13 @@ def parse(text: str) -> list[GiftQuestion]:
     questions = []
     category = None
     for block in _gift_blocks(text):
-        while block and block[0][1].strip().startswith(GIFT_CATEGORY):
-            path = block.pop(0)[1].strip().removeprefix(GIFT_CATEGORY)
+        start = 0  # $CATEGORY lines lead a paragraph: step over them (never pop(0): that is quadratic)
+        while start < len(block) and block[start][1].strip().startswith(GIFT_CATEGORY):
+            path = block[start][1].strip().removeprefix(GIFT_CATEGORY)
             category = path.strip().rstrip("/").rsplit("/", 1)[-1].strip() or None
-        if block:
-            questions.append(_gift_question(block, category))
+            start += 1
+        if start < len(block):
+            questions.append(_gift_question(block[start:], category))
     return questions
 
 
@@ -97,7 +102,7 @@ def _gift_question(block: list[tuple[int, str]], category: str | None) -> GiftQu
     if errors:
         row.errors.extend(errors)
         return row
-    quiz_id = title or "gift-" + hashlib.sha1(question_text.encode(), usedforsecurity=False).hexdigest()[:12]
+    quiz_id = _title_id(title) or "gift-" + hashlib.sha1(question_text.encode(), usedforsecurity=False).hexdigest()[:12]
     row.values.update(
         quiz_id=quiz_id,
         question_text=question_text,
@@ -106,6 +111,14 @@ def _gift_question(block: list[tuple[int, str]], category: str | None) -> GiftQu
         explanation=explanation,
     )
     return row
+
+
+def _title_id(title: str | None) -> str:
+    """A title as a quiz_id, which is a slug: kept when it is one ("frac-half"), else slugified
+    ("Ratio: basics" → "ratio-basics"); "" when nothing of it is left."""
+    if not title:
+        return ""
+    return title if SLUG.fullmatch(title) else slugify(title, allow_unicode=True)
 
 
 def _gift_answers(body: str) -> tuple[list[str], int | None, str | None, list[str]]:

@@ -3,6 +3,7 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_unicode_slug
 from django.db import models
 from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Now
@@ -40,8 +41,13 @@ class ChapterQuerySet(models.QuerySet["Chapter"]):
         return self.order_by("subject", F("order").asc(nulls_last=True), "name")
 
 
+# Ids are slugs (letters, digits, - and _): they are parts of every chapter and question address.
+SLUG_HELP = "Letters, digits, - and _ only: it is part of the page's address."
+HTTP_URL = URLValidator(schemes=["http", "https"], message="Enter an http:// or https:// address.")
+
+
 class Chapter(models.Model):
-    id = models.CharField(max_length=50, primary_key=True)
+    id = models.CharField(max_length=50, primary_key=True, validators=[validate_unicode_slug], help_text=SLUG_HELP)
     name = models.CharField(max_length=255)
     description = models.TextField(null=True, blank=True)
     subject = models.CharField(max_length=100)
@@ -97,13 +103,13 @@ class Question(models.Model):
         HARD = "hard"
 
     id = models.BigAutoField(primary_key=True)
-    quiz_id = models.CharField(max_length=255, unique=True)
+    quiz_id = models.CharField(max_length=255, unique=True, validators=[validate_unicode_slug], help_text=SLUG_HELP)
     chapter = models.ForeignKey(Chapter, on_delete=models.DB_CASCADE, db_index=False, related_name="questions")
     question_text = models.TextField()
     options = models.JSONField()
     correct_answer_index = models.IntegerField()
     explanation = models.TextField(null=True, blank=True)
-    image_url = models.CharField(max_length=500, null=True, blank=True)
+    image_url = models.CharField(max_length=500, null=True, blank=True, validators=[HTTP_URL])
     difficulty_level = models.CharField(
         max_length=20,
         null=True,
@@ -151,11 +157,11 @@ class Question(models.Model):
             return
         if not isinstance(options, list) or not all(isinstance(option, str) for option in options):
             raise ValidationError({"options": "The options must be a list of texts."})
-        errors = []
         if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
-            errors.append(
-                ValidationError(f"A question has {MIN_OPTIONS} to {MAX_OPTIONS} options, not {len(options)}.")
+            raise ValidationError(
+                {"options": f"A question has {MIN_OPTIONS} to {MAX_OPTIONS} options, not {len(options)}."}
             )
+        errors = []
         seen: dict[str, int] = {}
         for number, option in enumerate(options, 1):
             key = option_key(option)

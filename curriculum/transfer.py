@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from curriculum import catalog, gift
 from curriculum.models import MAX_OPTIONS, Chapter, Question
+from edtech import spreadsheets
 
 FORMATS = ("json", "csv", "gift")
 EXPORT_FORMATS = ("json", "csv")
@@ -71,6 +72,19 @@ class TransferError(Exception):
     """A request that cannot be carried out at all: an unknown format or chapter, or data a format cannot hold."""
 
 
+# What a report may hold, so that no file, however made, can make a huge page: a reason's length,
+# the reasons given for one row, and the rejections listed (the rest are counted).
+MAX_REASON_CHARS = 300
+MAX_REASONS_PER_ROW = 10
+MAX_REJECTIONS_SHOWN = 100
+
+
+def _shown(value: object, limit: int = 40) -> str:
+    """A value from the file, as a message quotes it: as JSON, cut short."""
+    text = value if isinstance(value, str) and value.startswith("bad") else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @dataclass(frozen=True)
 class Rejection:
     """Why one row (or the whole file, line 0) cannot be imported."""
@@ -78,6 +92,10 @@ class Rejection:
     line: int
     reason: str
     section: str = "line"  # how `line` reads: "line" (CSV, GIFT, bad JSON), "question" or "chapter" (JSON lists)
+
+    def __post_init__(self) -> None:
+        if len(self.reason) > MAX_REASON_CHARS:
+            object.__setattr__(self, "reason", self.reason[: MAX_REASON_CHARS - 1] + "…")
 
     def __str__(self) -> str:
         return f"{self.section} {self.line}: {self.reason}" if self.line else f"file: {self.reason}"
@@ -143,6 +161,15 @@ class ImportReport:
     @property
     def rejected_rows(self) -> int:
         return len({(rejection.section, rejection.line) for rejection in self.rejected})
+
+    @property
+    def rejections_shown(self) -> list[Rejection]:
+        """The first rejections, as many as a page or a terminal should show."""
+        return self.rejected[:MAX_REJECTIONS_SHOWN]
+
+    @property
+    def rejections_not_shown(self) -> int:
+        return max(0, len(self.rejected) - MAX_REJECTIONS_SHOWN)
 
     def summary(self) -> str:
         text = (
@@ -322,9 +349,12 @@ def _checked(obj: models.Model, row: Row, report: ImportReport, exclude: list[st
     try:
         obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
-        for name, messages in error.message_dict.items():
-            prefix = "" if name == "__all__" else f"{_file_name(name)}: "
-            report.rejected.extend(Rejection(row.line, f"{prefix}{message}", row.section) for message in messages)
+        reasons = [
+            f"{'' if name == '__all__' else f'{_file_name(name)}: '}{message}"
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+        _reject(report, row, reasons)
         return False
     return True
 
@@ -369,10 +399,18 @@ def _unique_rows(rows: list[Row], key: str, report: ImportReport) -> list[Row]:
             errors.append(f'{key} "{value}" appears twice (first at {first.section} {first.line})')
         elif value:
             first_seen[value] = row
-        report.rejected.extend(Rejection(row.line, error, row.section) for error in errors)
+        _reject(report, row, errors)
         if not errors:
             valid.append(row)
     return valid
+
+
+def _reject(report: ImportReport, row: Row, reasons: list[str]) -> None:
+    """The row's reasons in the report, at most MAX_REASONS_PER_ROW of them."""
+    if len(reasons) > MAX_REASONS_PER_ROW:
+        more = len(reasons) - MAX_REASONS_PER_ROW + 1
+        reasons = [*reasons[: MAX_REASONS_PER_ROW - 1], f"and {more} more problems in this row"]
+    report.rejected.extend(Rejection(row.line, reason, row.section) for reason in reasons)
 
 
 def _normalise_question(values: dict[str, Any]) -> dict[str, Any]:
@@ -405,6 +443,12 @@ def parse_json(text: str) -> ParsedFile:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         parsed.rejections.append(Rejection(error.lineno, f"bad JSON: {error.msg} at column {error.colno}"))
+        return parsed
+    except RecursionError:
+        parsed.rejections.append(Rejection(0, "bad JSON: nested too deeply (a question file is two levels deep)"))
+        return parsed
+    except ValueError as error:  # e.g. a number of more than 4,300 digits
+        parsed.rejections.append(Rejection(0, f"bad JSON: {_shown(str(error))}"))
         return parsed
     if not isinstance(data, dict):
         parsed.rejections.append(
@@ -451,7 +495,7 @@ def _json_row(item: object, number: int, section: str, model: type[models.Model]
         if value is None and not model_field.null:
             row.errors.append(f'"{name}" must be {words}, not null')
         elif value is not None and (not isinstance(value, kind) or (kind is int and isinstance(value, bool))):
-            row.errors.append(f'"{name}" must be {words}, not {json.dumps(value, ensure_ascii=False)}')
+            row.errors.append(f'"{name}" must be {words}, not {_shown(value)}')
         else:
             row.values[name] = value
     return row
@@ -499,6 +543,7 @@ def _csv_row(header: list[str], record: Sequence[str | None], line: int) -> Row:
         return row
     cells = dict(zip(header, [*record, *[None] * (len(header) - len(record))], strict=True))
     values = row.values
+    cells = {name: spreadsheets.restore(cell) for name, cell in cells.items()}
     values["quiz_id"] = cells["quiz_id"] or ""
     values["chapter_id"] = cells["chapter_id"] or ""
     values["question_text"] = cells["question_text"] or ""
@@ -513,7 +558,7 @@ def _csv_row(header: list[str], record: Sequence[str | None], line: int) -> Row:
         try:
             values["correct_answer_index"] = int(correct) - 1
         except ValueError:
-            row.errors.append(f'correct_option "{correct}" is not a whole number')
+            row.errors.append(f"correct_option {_shown(correct)} is not a whole number")
     for name in OPTIONAL_QUESTION_FIELDS:
         if name in cells:
             values[name] = cells[name]
@@ -585,19 +630,18 @@ def _to_csv(rows: list[dict[str, Any]]) -> str:
             raise TransferError(
                 f'Question "{row["quiz_id"]}" has {len(options)} options and CSV holds {MAX_OPTIONS}: export JSON.'
             )
-        writer.writerow(
-            [
-                row["quiz_id"],
-                row["chapter_id"],
-                row["question_text"],
-                *options,
-                *[None] * (MAX_OPTIONS - len(options)),
-                row["correct_answer_index"] + 1,
-                row["explanation"],
-                row["image_url"],
-                row["difficulty_level"],
-            ]
-        )
+        cells = [
+            row["quiz_id"],
+            row["chapter_id"],
+            row["question_text"],
+            *options,
+            *[None] * (MAX_OPTIONS - len(options)),
+            row["correct_answer_index"] + 1,
+            row["explanation"],
+            row["image_url"],
+            row["difficulty_level"],
+        ]
+        writer.writerow([spreadsheets.neutralise(cell) for cell in cells])
     return buffer.getvalue()
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -24,6 +24,14 @@ class ChapterClosed(Exception):
         super().__init__(f"{xp_missing} more XP needed")
         self.chapter_id = chapter_id
         self.xp_missing = xp_missing
+
+
+# No child answers 20 questions a minute: a faster stream is a script or a stuck key.
+ANSWERS_PER_MINUTE = 20
+
+
+class TooManyAnswers(Exception):
+    """The student has answered ANSWERS_PER_MINUTE times within the last minute."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +57,8 @@ def record_answer(
     is worked out from the locked row.
     A second submit of the same rendered form (same form_token) records nothing
     and returns the first submission. Raises ChapterClosed when the chapter is
-    locked for the student; then nothing is recorded.
+    locked for the student, and TooManyAnswers after ANSWERS_PER_MINUTE answers
+    within a minute; then nothing is recorded.
     """
     with transaction.atomic(durable=True):
         locked = Student.objects.select_for_update().get(pk=student.pk)
@@ -67,6 +76,9 @@ def record_answer(
 
         today = rules.local_day(now, locked.zone)
         history = _history(locked, question, today)
+        earlier = history["answer_before_last_n"]
+        if earlier is not None and now - earlier < datetime.timedelta(minutes=1):
+            raise TooManyAnswers
         is_correct = selected_index == question.correct_answer_index
         is_counted = not history["answered_today"]
         xp = rules.xp_for(
@@ -128,10 +140,17 @@ def record_answer(
 
 
 def _history(student: Student, question: Question, today: datetime.date) -> dict[str, Any]:
-    """What the student did before with this question, in one query."""
+    """What the student did before with this question, and when they gave their ANSWERS_PER_MINUTE-th
+    latest answer (to any question), in one query."""
+    nth_latest = (
+        QuizSubmission.objects.filter(student=student)
+        .order_by("-id")
+        .values("submitted_at")[ANSWERS_PER_MINUTE - 1 : ANSWERS_PER_MINUTE]
+    )
     return (
         Question.objects.filter(pk=question.pk)
         .with_history(student, today)
-        .values("answered", "answered_today", "earned_xp", "latest_counted_correct")
+        .annotate(answer_before_last_n=Subquery(nth_latest))
+        .values("answered", "answered_today", "earned_xp", "latest_counted_correct", "answer_before_last_n")
         .get()
     )

@@ -13,11 +13,12 @@ from curriculum import catalog
 from curriculum.models import Question, QuizSubmission, xp_missing
 from learning import rules as practice
 from learning.forms import RELOAD_MESSAGE, AnswerForm, make_form_token
-from learning.services import ChapterClosed, record_answer
+from learning.services import ChapterClosed, TooManyAnswers, record_answer
 
 
-def shows_locked_chapters(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A view that may meet a chapter the student cannot open yet answers with the "still locked" page (403)."""
+def shows_refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A chapter the student cannot open yet gets the "still locked" page (403); answering too fast,
+    the "slow down" page (429). In both cases nothing was recorded."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -26,6 +27,10 @@ def shows_locked_chapters(view: Callable[..., HttpResponse]) -> Callable[..., Ht
         except ChapterClosed as closed:
             context = {"nav": "learn", "chapter": catalog.chapter(closed.chapter_id), "xp_missing": closed.xp_missing}
             return render(request, "learning/locked.html", context, status=403)
+        except TooManyAnswers:
+            response = render(request, "learning/slow_down.html", {"nav": "learn"}, status=429)
+            response["Retry-After"] = "60"
+            return response
 
     return wrapper
 
@@ -67,7 +72,7 @@ def _chapter_questions(student, chapter_id: str, today) -> list:
 
 
 @student_required
-@shows_locked_chapters
+@shows_refusals
 def chapter_detail(request, chapter_id):
     student = request.user.student
     chapter = _chapter(chapter_id)
@@ -95,7 +100,7 @@ def chapter_detail(request, chapter_id):
 
 @student_required
 @require_http_methods(["GET", "POST"])
-@shows_locked_chapters
+@shows_refusals
 def question_page(request, chapter_id, quiz_id):
     student = request.user.student
     chapter = _chapter(chapter_id)

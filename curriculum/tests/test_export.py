@@ -1,5 +1,7 @@
 """Exporting questions, and exports that import back as the very same rows."""
 
+import csv
+import io
 import json
 
 import pytest
@@ -122,6 +124,41 @@ def test_the_csv_export_has_one_row_a_question_with_1_based_answers():
         "correct_option,explanation,image_url,difficulty_level",
         '"q1","ch","2 + 2?","3","4",,,,,"2","Count on by one.",,"easy"',
     ]
+
+
+FORMULAS = ['=HYPERLINK("https://evil.example/", "Click")', "+1", "-5", "@SUM(A1)", "'=quoted", "\tTab"]
+
+
+def test_the_csv_export_neutralises_cells_a_spreadsheet_would_run_as_formulas():
+    QuestionFactory(
+        quiz_id="q1",
+        chapter__id="ch",
+        question_text="=1+1",
+        options=FORMULAS,
+        correct_answer_index=0,
+        explanation="@explain",
+    )
+
+    exported = export_questions("--format", "csv")
+
+    row = next(csv.reader(io.StringIO(exported.splitlines()[1])))
+    assert row[2] == "'=1+1"
+    assert row[3:9] == ["'" + option for option in FORMULAS]
+    assert row[10] == "'@explain"
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row)
+
+
+def test_neutralised_cells_import_back_as_the_very_same_text(tmp_path):
+    QuestionFactory(quiz_id="q1", chapter__id="ch", question_text="=1+1", options=FORMULAS, correct_answer_index=0)
+    path = tmp_path / "bank.csv"
+    export_questions("--output", str(path))
+    before = question_rows()
+    Question.objects.all().delete()
+
+    import_questions(path)
+
+    assert question_rows() == before
+    assert Question.objects.get().options == FORMULAS
 
 
 def test_the_export_refuses_an_unknown_chapter():

@@ -29,6 +29,17 @@ def test_a_titled_question_has_its_options_right_answer_and_general_feedback():
     }
 
 
+@pytest.mark.parametrize(
+    ("title", "quiz_id"),
+    [("frac-half", "frac-half"), ("Ratio\\: basics", "ratio-basics"), ("Año 2: ñu", "año-2-ñu"), ("?!", None)],
+)
+def test_a_title_becomes_a_slug_because_quiz_ids_are_parts_of_addresses(title, quiz_id):
+    question = parse_one(f"::{title}:: Which? {{=a ~b}}")
+
+    expected = quiz_id or "gift-" + hashlib.sha1(b"Which?", usedforsecurity=False).hexdigest()[:12]
+    assert question.values["quiz_id"] == expected
+
+
 def test_an_untitled_question_gets_a_stable_id_from_its_text():
     first, again = parse_one("Which? {=a ~b}"), parse_one("Which? {~b =a}")
 
@@ -37,10 +48,9 @@ def test_an_untitled_question_gets_a_stable_id_from_its_text():
 
 
 def test_escapes_are_read_as_the_characters_they_stand_for():
-    question = parse_one(r"::Ratio\: 2\:4:: Pick \{ or \} {=\{ ~\} ~\~ ~\=}")
+    question = parse_one(r"::ratio-2-4:: Pick \{ or \} a\:b {=\{ ~\} ~\~ ~\=}")
 
-    assert question.values["quiz_id"] == "Ratio: 2:4"
-    assert question.values["question_text"] == "Pick { or }"
+    assert question.values["question_text"] == "Pick { or } a:b"
     assert question.values["options"] == ["{", "}", "~", "="]
 
 

@@ -42,7 +42,13 @@ def test_it_updates_a_question_by_quiz_id_and_may_move_it_to_another_chapter(tmp
 
 
 def test_a_field_the_file_does_not_give_keeps_its_value_on_update(tmp_path):
-    QuestionFactory(quiz_id="q1", chapter__id="ch", explanation="Keep me.", difficulty_level="hard", image_url="x.png")
+    QuestionFactory(
+        quiz_id="q1",
+        chapter__id="ch",
+        explanation="Keep me.",
+        difficulty_level="hard",
+        image_url="https://example.org/x.png",
+    )
     path = write(
         tmp_path,
         "short.csv",
@@ -60,7 +66,7 @@ def test_a_field_the_file_does_not_give_keeps_its_value_on_update(tmp_path):
         "Shorter?",
         "Keep me.",
         "hard",
-        "x.png",
+        "https://example.org/x.png",
     )
     new = Question.objects.get(quiz_id="q2")
     assert (new.explanation, new.difficulty_level, new.image_url) == (None, None, None)

@@ -72,7 +72,7 @@ def test_it_imports_a_gift_bank(tmp_path):
                 "difficulty_level": None,
             },
             {
-                "quiz_id": "Ratio: basics",
+                "quiz_id": "ratio-basics",  # the title as a slug
                 "chapter_id": "math-fractions",
                 "question_text": "Which ratio equals 2:4?",
                 "options": ["2:3", "1:2", "4:2"],
@@ -106,7 +106,7 @@ def test_it_imports_a_gift_bank(tmp_path):
     )
     assert output.splitlines()[:4] == [
         "line 5: created frac-half",
-        "line 12: created Ratio: basics",
+        "line 12: created ratio-basics",
         f"line 19: created {generated}",
         "line 26: created frac-gap",
     ]

@@ -55,8 +55,10 @@ class Command(BaseCommand):
                 self.stdout.write(str(outcome))
         for note in report.notes:
             self.stdout.write(note)
-        for rejection in report.rejected:
+        for rejection in report.rejections_shown:
             self.stderr.write(f"{rejection}")
+        if report.rejections_not_shown:
+            self.stderr.write(f"… and {report.rejections_not_shown} more rejections.")
         self.stdout.write(report.summary())
         if not report.ok:
             raise CommandError(f"{report.rejected_rows} row(s) rejected: nothing was imported.")
