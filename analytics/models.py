@@ -1,10 +1,11 @@
 """The seed's analytics module: mastery per chapter and activity per day."""
 
 import datetime
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import (
     Count,
     DecimalField,
@@ -40,9 +41,10 @@ def mastery_score(correct: Combinable | int, total: Combinable | int) -> Cast:
 
 
 def chapter_size(chapter_id: str | OuterRef) -> Subquery:
-    """The number of questions a chapter has now (the denominator of mastery), as a subquery."""
+    """The number of questions a chapter counts now (not retired: the denominator of mastery), as a subquery."""
     return Subquery(
-        Question.objects.filter(chapter_id=chapter_id)
+        Question.objects.active()
+        .filter(chapter_id=chapter_id)
         .order_by()
         .values("chapter_id")
         .annotate(size=Count("id"))
@@ -91,7 +93,7 @@ class StudentProgressQuerySet(models.QuerySet):
         last_answered_at — the rule record_answer keeps one answer at a time.
 
         completed: the chapter's questions answered at least once; correct: those whose latest counted
-        answer is right; last answered: the latest answer's time.
+        answer is right; last answered: the latest answer's time. Retired questions do not count.
         """
         later_counted = QuizSubmission.objects.filter(
             student_id=OuterRef("student_id"),
@@ -101,7 +103,8 @@ class StudentProgressQuerySet(models.QuerySet):
         )
         latest_counted_right = Q(Q(is_counted=True, is_correct=True), ~Exists(later_counted))
         return (
-            submissions.order_by()
+            submissions.filter(question__is_retired=False)
+            .order_by()
             .values("student_id", chapter=F("question__chapter_id"))
             .annotate(
                 questions_completed=Count("question_id", distinct=True),
@@ -110,6 +113,29 @@ class StudentProgressQuerySet(models.QuerySet):
             )
             .annotate(mastery_score=mastery_score(F("questions_correct"), chapter_size(OuterRef("chapter"))))
         )
+
+    def recompute_chapters(self, chapter_ids: Collection[str]) -> None:
+        """Rederive every student's row of these chapters from their answers, set-based, after the
+        questions they count changed (a question added, moved, retired, brought back or deleted).
+
+        Four statements whatever the number of students: lock the students concerned (those with a
+        row or an answer in the chapters, in id order: the lock record_answer takes, so no answer of
+        theirs lands halfway), bump their cache version, delete the chapters' rows and write what the
+        answers now say. Runs inside the caller's transaction: the edit and the numbers commit
+        together.
+        """
+        chapter_ids = sorted(chapter_ids)
+        answers = QuizSubmission.objects.filter(question__chapter_id__in=chapter_ids)
+        concerned = Q(pk__in=self.filter(chapter_id__in=chapter_ids).values("student_id")) | Q(
+            pk__in=answers.values("student_id")
+        )
+        with transaction.atomic():  # the caller's transaction when there is one (a savepoint then)
+            locked = Student.objects.select_for_update().filter(concerned).order_by("pk").values_list("pk", flat=True)
+            if not locked:  # evaluating it takes the locks
+                return
+            Student.objects.filter(concerned).update_with_new_version()
+            self.filter(chapter_id__in=chapter_ids).delete()
+            self.write_derived(answers)
 
     def write_derived(self, submissions: models.QuerySet[QuizSubmission]) -> int:
         """Write the rows derived_from(submissions) says, creating or overwriting them, in one statement.

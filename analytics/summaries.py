@@ -128,8 +128,9 @@ def progress_summary(student: Student, today: datetime.date) -> dict[str, Any]:
     """The review list (latest counted answer wrong) and the last 10 answers."""
 
     def compute() -> dict[str, Any]:
+        active: Any = Question.objects.active()  # annotated by with_history below: attributes stubs cannot see
         review = (
-            Question.objects.answered_by(student)
+            active.answered_by(student)
             .with_history(student, today)
             .filter(latest_counted_correct=False)
             .select_related("chapter")

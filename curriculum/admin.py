@@ -1,8 +1,9 @@
 from urllib.parse import urlencode
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
@@ -10,6 +11,7 @@ from django.utils.text import Truncator
 from curriculum.admin_forms import OPTION_FIELDS, QuestionAdminForm
 from curriculum.admin_transfer import QuestionTransferAdminMixin
 from curriculum.models import Chapter, Question, QuizSubmission
+from curriculum.signals import bulk_content_changed
 
 
 class QuestionInline(admin.TabularInline):
@@ -45,7 +47,44 @@ class ChapterAdmin(admin.ModelAdmin):
     ordering = ("subject", "order", "name")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(question_count=Count("questions"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(question_count=Count("questions", filter=Q(questions__is_retired=False)))
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a chapter deletes its questions and every answer to them: not once children answered.
+        if obj is not None and QuizSubmission.objects.filter(question__chapter=obj).exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        answered = set(self._answered(objs))
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(
+            [chapter for chapter in objs if chapter.pk not in answered], request
+        )
+        kept = [f"Chapter: {chapter_id} — not deleted: children have answered its questions" for chapter_id in answered]
+        return [*deleted, *kept], model_count, perms_needed, protected
+
+    def delete_queryset(self, request, queryset):
+        kept = self._answered(queryset)
+        if kept:
+            self.message_user(
+                request,
+                f"Not deleted, because children have answered their questions: {', '.join(kept)}. "
+                "Retire the questions instead.",
+                messages.WARNING,
+            )
+        super().delete_queryset(request, queryset.exclude(pk__in=kept))
+
+    @staticmethod
+    def _answered(chapters) -> list[str]:
+        ids = [chapter.pk for chapter in chapters]
+        answered = Chapter.objects.filter(pk__in=ids).filter(
+            Exists(QuizSubmission.objects.filter(question__chapter=OuterRef("pk")))
+        )
+        return list(answered.values_list("pk", flat=True))
 
     def get_fields(self, request, obj=None):
         return (*self.fields, "add_question") if obj else self.fields
@@ -58,7 +97,7 @@ class ChapterAdmin(admin.ModelAdmin):
         # The columns' database defaults, so that a new chapter does not store NULLs.
         return {"is_locked": True, "unlock_xp_required": 0, **super().get_changeform_initial_data(request)}
 
-    @admin.display(description="questions", ordering="question_count")
+    @admin.display(description="questions (not retired)", ordering="question_count")
     def question_count(self, obj):
         return obj.question_count
 
@@ -72,7 +111,7 @@ class ChapterAdmin(admin.ModelAdmin):
 class QuestionAdmin(QuestionTransferAdminMixin, admin.ModelAdmin):
     form = QuestionAdminForm
     fieldsets = (
-        (None, {"fields": ("quiz_id", "chapter", "difficulty_level", "question_text", "explanation")}),
+        (None, {"fields": ("quiz_id", "chapter", "difficulty_level", "question_text", "explanation", "is_retired")}),
         ("Picture", {"fields": ("image_url", "thumbnail")}),
         (
             "Options",
@@ -86,9 +125,10 @@ class QuestionAdmin(QuestionTransferAdminMixin, admin.ModelAdmin):
     )
     readonly_fields = ("thumbnail", "preview", "created_at")
     autocomplete_fields = ("chapter",)
-    list_display = ("quiz_id", "chapter", "difficulty_level", "short_text", "correct_answer")
+    list_display = ("quiz_id", "chapter", "difficulty_level", "short_text", "correct_answer", "is_retired")
     list_select_related = ("chapter",)
-    list_filter = ("chapter__subject", "difficulty_level", "chapter")
+    list_filter = ("is_retired", "chapter__subject", "difficulty_level", "chapter")
+    actions = ("retire", "bring_back")
     search_fields = ("quiz_id", "question_text")
     ordering = ("chapter__subject", "chapter__order", "chapter_id", "id")
 
@@ -106,6 +146,51 @@ class QuestionAdmin(QuestionTransferAdminMixin, admin.ModelAdmin):
             if fields:
                 fieldsets.append((name, {**options, "fields": fields}))
         return fieldsets
+
+    def has_delete_permission(self, request, obj=None):
+        # A question with answers is retired, never deleted: its answers hold the XP children earned.
+        if obj is not None and obj.submissions.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        answered = [question for question in objs if question.submissions.exists()]
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(
+            [question for question in objs if question not in answered], request
+        )
+        retired = [f"Question: {question.quiz_id} — retired instead: it has answers" for question in answered]
+        return [*deleted, *retired], model_count, perms_needed, protected
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        """The "delete selected" action: questions with answers are retired, the others deleted."""
+        answered = queryset.answered()
+        retired = self._set_retired(answered, True)
+        super().delete_queryset(request, queryset.exclude(pk__in=answered.values("pk")))
+        if retired:
+            self.message_user(request, f"{retired} question(s) with answers were retired, not deleted.")
+
+    @admin.action(description="Retire the selected questions (hide them from students, keep their answers)")
+    def retire(self, request, queryset):
+        self.message_user(request, f"{self._set_retired(queryset, True)} question(s) retired.")
+
+    @admin.action(description="Bring back the selected retired questions")
+    def bring_back(self, request, queryset):
+        self.message_user(request, f"{self._set_retired(queryset, False)} question(s) brought back.")
+
+    @transaction.atomic
+    def _set_retired(self, queryset, retired: bool) -> int:
+        """Retire or bring back the questions in one UPDATE; their chapters' mastery follows."""
+        changing = list(queryset.filter(is_retired=not retired).values_list("pk", "quiz_id", "chapter_id"))
+        if not changing:
+            return 0
+        Question.objects.filter(pk__in=[pk for pk, _, _ in changing]).update(is_retired=retired)
+        bulk_content_changed(
+            quiz_ids=[quiz_id for _, quiz_id, _ in changing],
+            chapter_ids={chapter_id for _, _, chapter_id in changing},
+            counts_changed=True,
+        )
+        return len(changing)
 
     @admin.display(description="question", ordering="question_text")
     def short_text(self, obj):

@@ -7,7 +7,7 @@ only when an answer is judged.
 
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from curriculum.models import Chapter, Question
 from edtech import cache
@@ -17,7 +17,9 @@ def chapters() -> list[dict[str, Any]]:
     """All chapters in map order (subject, order), with their number of questions."""
 
     def compute() -> list[dict[str, Any]]:
-        rows = Chapter.objects.in_map_order().annotate(question_count=Count("questions"))
+        rows = Chapter.objects.in_map_order().annotate(
+            question_count=Count("questions", filter=Q(questions__is_retired=False))
+        )
         return [
             {
                 "id": c.id,
@@ -44,7 +46,8 @@ def question_display(quiz_id: str) -> dict[str, Any] | None:
 
     def compute() -> dict[str, Any] | None:
         row = (
-            Question.objects.filter(quiz_id=quiz_id)
+            Question.objects.active()
+            .filter(quiz_id=quiz_id)
             .values("id", "quiz_id", "chapter_id", "question_text", "options", "image_url", "difficulty_level")
             .first()
         )

@@ -79,7 +79,15 @@ class Chapter(models.Model):
         return xp_missing(is_locked=self.is_locked, unlock_xp_required=self.unlock_xp_required, total_xp=total_xp)
 
 
-class QuestionQuerySet(models.QuerySet):
+class QuestionQuerySet(models.QuerySet["Question"]):
+    def active(self) -> "QuestionQuerySet":
+        """The questions students see: not retired. A chapter's mastery counts only these."""
+        return self.filter(is_retired=False)
+
+    def answered(self) -> "QuestionQuerySet":
+        """Questions with at least one recorded answer (they are retired, never deleted)."""
+        return self.filter(Exists(QuizSubmission.objects.filter(question=OuterRef("pk"))))
+
     def with_history(self, student: Student, today) -> "QuestionQuerySet":
         """Annotate what the student did with each question: answered, answered today, ever earned XP,
         whether the latest counted answer was correct (None: never answered), and when last answered."""
@@ -118,6 +126,14 @@ class Question(models.Model):
         error_messages={"invalid_choice": "Unknown difficulty %(value)r: use easy, medium, hard or leave it empty."},
     )
     created_at = models.DateTimeField(null=True, db_default=Now(), editable=False)
+    # Extra, with a default: a retired question is hidden from students and kept with its answers
+    # (a question with answers is retired, not deleted, so that XP and mastery stay true).
+    is_retired = models.BooleanField(
+        "retired",
+        default=False,
+        db_default=False,
+        help_text="Hidden from students; its recorded answers and the XP they earned are kept.",
+    )
 
     objects = QuestionQuerySet.as_manager()
 

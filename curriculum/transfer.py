@@ -30,8 +30,9 @@ from django.db import DataError, IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from curriculum import catalog, gift
+from curriculum import gift
 from curriculum.models import MAX_OPTIONS, Chapter, Question
+from curriculum.signals import bulk_content_changed
 from edtech import spreadsheets
 
 FORMATS = ("json", "csv", "gift")
@@ -47,6 +48,7 @@ QUESTION_FIELDS = (
     "explanation",
     "image_url",
     "difficulty_level",
+    "is_retired",
 )
 OPTIONAL_QUESTION_FIELDS = ("explanation", "image_url", "difficulty_level")
 CHAPTER_FIELDS = ("id", "name", "description", "subject", "order", "is_locked", "unlock_xp_required")
@@ -64,7 +66,9 @@ CSV_COLUMNS = (
     "explanation",
     "image_url",
     "difficulty_level",
+    "is_retired",
 )
+CSV_BOOLEANS = {"true": True, "false": False, "": False}
 CSV_REQUIRED = ("quiz_id", "chapter_id", "question_text", "option_1", "option_2", "correct_option")
 
 
@@ -288,6 +292,8 @@ def _import(parsed: ParsedFile, report: ImportReport, *, create_chapters: bool) 
     new_questions: list[Question] = []
     changed_questions: list[Question] = []
     question_fields: set[str] = set()
+    # Chapters whose counted questions change (a question added, moved in or out, retired or back).
+    recount: set[str] = set()
     for row in question_rows:
         chapter_id = row.values["chapter_id"]
         if not chapter_id:
@@ -304,11 +310,15 @@ def _import(parsed: ParsedFile, report: ImportReport, *, create_chapters: bool) 
             _plan(report.chapters, row, chapter_id, new_chapter, None, new_chapters, changed_chapters, chapter_fields)
             chapters[chapter_id] = new_chapter
         defaults = dict.fromkeys(OPTIONAL_QUESTION_FIELDS)
-        question, changed = _merge(Question, questions.get(row.values["quiz_id"]), row.values, defaults)
+        existing = questions.get(row.values["quiz_id"])
+        before = (existing.chapter_id, existing.is_retired) if existing else None
+        question, changed = _merge(Question, existing, row.values, {**defaults, "is_retired": False})
         # The chapter's existence is checked above, for all rows at once.
         if _checked(question, row, report, exclude=["chapter"]):
             plan = (report.questions, row, question.quiz_id, question, changed)
             _plan(*plan, new_questions, changed_questions, question_fields)
+            if before is None or before != (question.chapter_id, question.is_retired):
+                recount |= {question.chapter_id, *(before[:1] if before else ())}
 
     if not report.ok:
         return
@@ -319,16 +329,11 @@ def _import(parsed: ParsedFile, report: ImportReport, *, create_chapters: bool) 
     if changed_questions:
         Question.objects.bulk_update(changed_questions, sorted(question_fields), batch_size=500)
 
-    # Bulk writes send no signals: drop the cached content here, once the rows are committed.
+    # Bulk writes send no signals: the cached content goes after the commit, and mastery follows the
+    # chapters' questions in this transaction.
     touched = [question.quiz_id for question in (*new_questions, *changed_questions)]
     if touched or new_chapters or changed_chapters:
-        transaction.on_commit(lambda: _forget(touched))
-
-
-def _forget(quiz_ids: list[str]) -> None:
-    catalog.forget_chapters()
-    for quiz_id in quiz_ids:
-        catalog.forget_question(quiz_id)
+        bulk_content_changed(quiz_ids=touched, chapter_ids=recount, counts_changed=bool(recount))
 
 
 def _merge[M: models.Model](
@@ -562,6 +567,12 @@ def _csv_row(header: list[str], record: Sequence[str | None], line: int) -> Row:
     for name in OPTIONAL_QUESTION_FIELDS:
         if name in cells:
             values[name] = cells[name]
+    if "is_retired" in cells:
+        retired = (cells["is_retired"] or "").strip().lower()
+        if retired in CSV_BOOLEANS:
+            values["is_retired"] = CSV_BOOLEANS[retired]
+        else:
+            row.errors.append(f"is_retired {_shown(retired)} is not true or false")
     _normalise_question(values)
     return row
 
@@ -640,6 +651,7 @@ def _to_csv(rows: list[dict[str, Any]]) -> str:
             row["explanation"],
             row["image_url"],
             row["difficulty_level"],
+            "true" if row["is_retired"] else "false",
         ]
         writer.writerow([spreadsheets.neutralise(cell) for cell in cells])
     return buffer.getvalue()

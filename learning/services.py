@@ -147,7 +147,7 @@ def _history(student: Student, question: Question, today: datetime.date) -> dict
         .order_by("-id")
         .values("submitted_at")[ANSWERS_PER_MINUTE - 1 : ANSWERS_PER_MINUTE]
     )
-    return (
+    return dict(
         Question.objects.filter(pk=question.pk)
         .with_history(student, today)
         .annotate(answer_before_last_n=Subquery(nth_latest))

@@ -62,8 +62,11 @@ def learn(request):
     )
 
 
-def _chapter_questions(student, chapter_id: str, today) -> list:
-    questions = list(Question.objects.filter(chapter_id=chapter_id).with_history(student, today).order_by("id"))
+def _chapter_questions(student, chapter_id: str, today) -> list[Any]:
+    """The chapter's questions, each with the student's history and its state (annotations stubs cannot see)."""
+    questions: list[Any] = list(
+        Question.objects.active().filter(chapter_id=chapter_id).with_history(student, today).order_by("id")
+    )
     for question in questions:
         question.state = practice.question_state(
             answered=question.answered, latest_counted_correct=question.latest_counted_correct

@@ -99,16 +99,30 @@ def test_deleting_a_student_deletes_their_answers_and_progress(staff_client):
     assert not DailyAnalytics.objects.exists()
 
 
-def test_deleting_a_chapter_deletes_its_questions_and_their_answers(staff_client):
-    submission = QuizSubmissionFactory()
-    url = admin_url(Chapter, "delete", submission.question.chapter_id)
+def test_deleting_a_chapter_nobody_answered_deletes_its_questions(staff_client):
+    question = QuestionFactory()
+    url = admin_url(Chapter, "delete", question.chapter_id)
 
     response = staff_client.post(url, {"post": "yes"})
 
     assert response.status_code == 302
     assert not Chapter.objects.exists()
     assert not Question.objects.exists()
-    assert not QuizSubmission.objects.exists()
+
+
+def test_a_chapter_with_answers_cannot_be_deleted(staff_client):
+    submission = QuizSubmissionFactory()
+    chapter_id = submission.question.chapter_id
+
+    page = staff_client.post(admin_url(Chapter, "delete", chapter_id), {"post": "yes"})
+    bulk = staff_client.post(
+        admin_url(Chapter, "changelist"), {"action": "delete_selected", "_selected_action": [chapter_id], "post": "yes"}
+    )
+
+    assert page.status_code == 403
+    assert bulk.status_code == 302
+    assert Chapter.objects.filter(pk=chapter_id).exists()
+    assert QuizSubmission.objects.filter(pk=submission.pk).exists()
 
 
 @pytest.mark.parametrize("model", FACTORIES, ids=model_id)

@@ -68,8 +68,8 @@ def test_csv_keeps_null_apart_from_empty_text(tmp_path, awkward_bank):
     exported = export_questions("--format", "csv")
 
     # NULL is an unquoted empty cell, the empty string a quoted one.
-    assert '"2",,,\r\n' in exported  # frac-1: no explanation, no image, no difficulty
-    assert '"1","","https://example.org/apples.png?size=2,3","hard"\r\n' in exported  # frac-2: explanation ""
+    assert '"2",,,,"false"\r\n' in exported  # frac-1: no explanation, no image, no difficulty
+    assert '"1","","https://example.org/apples.png?size=2,3","hard","false"\r\n' in exported  # explanation ""
 
     path = write(
         tmp_path,
@@ -110,6 +110,7 @@ def test_the_export_of_one_chapter_holds_that_chapter_and_its_questions(awkward_
             "explanation": "Saludo.",
             "image_url": None,
             "difficulty_level": "easy",
+            "is_retired": False,
         }
     ]
 
@@ -121,8 +122,8 @@ def test_the_csv_export_has_one_row_a_question_with_1_based_answers():
 
     assert exported.splitlines() == [
         "quiz_id,chapter_id,question_text,option_1,option_2,option_3,option_4,option_5,option_6,"
-        "correct_option,explanation,image_url,difficulty_level",
-        '"q1","ch","2 + 2?","3","4",,,,,"2","Count on by one.",,"easy"',
+        "correct_option,explanation,image_url,difficulty_level,is_retired",
+        '"q1","ch","2 + 2?","3","4",,,,,"2","Count on by one.",,"easy","false"',
     ]
 
 

@@ -70,6 +70,7 @@ def test_it_imports_a_gift_bank(tmp_path):
                 "explanation": "Make the bottoms the same first: 1/2 = 2/4.",
                 "image_url": None,
                 "difficulty_level": None,
+                "is_retired": False,
             },
             {
                 "quiz_id": "ratio-basics",  # the title as a slug
@@ -80,6 +81,7 @@ def test_it_imports_a_gift_bank(tmp_path):
                 "explanation": None,
                 "image_url": None,
                 "difficulty_level": None,
+                "is_retired": False,
             },
             {
                 "quiz_id": generated,
@@ -90,6 +92,7 @@ def test_it_imports_a_gift_bank(tmp_path):
                 "explanation": None,
                 "image_url": None,
                 "difficulty_level": None,
+                "is_retired": False,
             },
             {
                 "quiz_id": "frac-gap",
@@ -100,6 +103,7 @@ def test_it_imports_a_gift_bank(tmp_path):
                 "explanation": None,
                 "image_url": None,
                 "difficulty_level": None,
+                "is_retired": False,
             },
         ],
         key=lambda row: row["quiz_id"],
