@@ -24,7 +24,7 @@ class StudentFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     email = factory.SelfAttribute("user.email")
-    name = factory.Faker("name")
+    name = factory.Sequence(lambda n: f"Kid{n} Tester")
     grade_level = 5
 
 
@@ -34,7 +34,7 @@ class ParentFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     email = factory.SelfAttribute("user.email")
-    name = factory.Faker("name")
+    name = factory.Sequence(lambda n: f"Grownup{n} Tester")
 
 
 class StudentParentLinkFactory(factory.django.DjangoModelFactory):
