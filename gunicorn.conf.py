@@ -1,6 +1,8 @@
-"""gunicorn settings for the container (the Dockerfile's CMD). Tuned by environment variables.
+"""gunicorn settings (the Dockerfile's CMD, and the production recipe without Docker). Tuned by environment variables.
 
-PORT              the port to listen on, on every interface (default 8000)
+HOST              the address to listen on (default 127.0.0.1: only nginx, on the same machine, reaches it;
+                  the container sets 0.0.0.0, its internal network, which only nginx's container joins)
+PORT              the port to listen on (default 8000)
 WEB_CONCURRENCY   worker processes (default 2; 2 × 4 threads measured best on 2 cores: BENCHMARKS.md)
 GUNICORN_THREADS  threads per worker (default 4)
 LOG_LEVEL         gunicorn's own log level, as for Django (default INFO)
@@ -8,7 +10,7 @@ LOG_LEVEL         gunicorn's own log level, as for Django (default INFO)
 
 import os
 
-bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"  # every interface of the container
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread"
@@ -42,6 +44,8 @@ accesslog = "-"
 access_log_format = (
     'time=%(t)s method=%(m)s path="%(U)s" status=%(s)s bytes=%(B)s seconds=%(L)s request_id=%({x-request-id}o)s'
 )
+# Paths with control characters cannot forge a line, reset links are logged without their token.
+logger_class = "edtech.logs.SafeAccessLogger"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 

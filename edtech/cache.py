@@ -13,13 +13,24 @@ exactly known and ``forget_student`` can drop every one of them.
 
 The cache backend swallows connection errors (django-redis IGNORE_EXCEPTIONS), so
 every helper here degrades to a miss when Redis is down.
+
+Values are stored as JSON (JSONSerializer below), never pickled: whoever can write to
+Redis can change what a page shows until the entry expires, but cannot run code in
+the web workers. A value that is not our JSON reads as a miss.
 """
 
+import datetime
+import json
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
+from django_redis.serializers.base import BaseSerializer
+
+logger = logging.getLogger(__name__)
 
 TTL: dict[str, int] = {
     "student_streak": 300,
@@ -94,14 +105,22 @@ def landing_page_entry() -> Entry:
 
 
 def get(entry: Entry) -> Any:
-    """The cached value, or None on a miss (or when the cache is down)."""
-    return cache.get(entry.key)
+    """The cached value, or None on a miss (or when the cache is down, or the entry is not our JSON)."""
+    try:
+        return cache.get(entry.key)
+    except ValueError:
+        logger.warning("cache entry unreadable, ignored dataset=%s", entry.dataset)
+        return None
 
 
 def get_many(entries: Iterable[Entry]) -> dict[Entry, Any]:
-    """The cached values of several entries in one round trip; missing entries are left out."""
+    """The cached values of several entries in one round trip; missing (or unreadable) entries are left out."""
     by_key = {entry.key: entry for entry in entries}
-    found = cache.get_many(list(by_key)) if by_key else {}
+    try:
+        found = cache.get_many(list(by_key)) if by_key else {}
+    except ValueError:
+        logger.warning("cache entries unreadable, ignored")
+        return {}
     return {by_key[key]: value for key, value in found.items()}
 
 
@@ -130,3 +149,46 @@ def forget_student(student_id: int, version: int) -> None:
     """Drop every cached number of a student at a version (after the write commits, with the version read
     before it). Versions make this an optimisation, except for an erasure: then nothing may stay behind."""
     delete(*(student_entry(dataset, student_id, version) for dataset in STUDENT_DATASETS))
+
+
+# --- Storing values as JSON ----------------------------------------------------------------
+
+# The types the cached data sets hold beside JSON's own, each written as {"<tag>": "<text>"}.
+_TAGGED: dict[str, Callable[[str], Any]] = {
+    "$datetime": datetime.datetime.fromisoformat,
+    "$date": datetime.date.fromisoformat,
+    "$decimal": Decimal,
+}
+
+
+class _Encoder(json.JSONEncoder):
+    def default(self, o: Any) -> Any:
+        if isinstance(o, datetime.datetime):  # before date: a datetime is a date
+            return {"$datetime": o.isoformat()}
+        if isinstance(o, datetime.date):
+            return {"$date": o.isoformat()}
+        if isinstance(o, Decimal):
+            return {"$decimal": str(o)}
+        return super().default(o)
+
+
+def _decode(obj: dict[str, Any]) -> Any:
+    if len(obj) == 1:
+        (tag, text), *_ = obj.items()
+        if tag in _TAGGED and isinstance(text, str):
+            return _TAGGED[tag](text)
+    return obj
+
+
+class JSONSerializer(BaseSerializer):  # type: ignore[misc]  # django-redis ships no type hints
+    """django-redis's serializer (settings: CACHES OPTIONS SERIALIZER): JSON with dates, times and decimals.
+
+    Loading anything else (a pickle planted in Redis, say) raises ValueError, which the helpers above
+    read as a miss: nothing stored in Redis is ever executed.
+    """
+
+    def dumps(self, value: Any) -> bytes:
+        return json.dumps(value, cls=_Encoder, separators=(",", ":"), ensure_ascii=False).encode()
+
+    def loads(self, value: bytes) -> Any:
+        return json.loads(value, object_hook=_decode)

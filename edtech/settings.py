@@ -7,7 +7,7 @@ SQLite file and a local-memory cache). The README has the table of variables.
 from pathlib import Path
 from typing import Any
 
-import environ  # type: ignore[import-untyped]
+import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -122,6 +122,8 @@ if REDIS_URL:
                 "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
                 "SOCKET_TIMEOUT": env.float("REDIS_SOCKET_TIMEOUT", default=0.5),
                 "IGNORE_EXCEPTIONS": True,
+                # JSON, never pickle: whoever can write to Redis must not run code here (edtech/cache.py).
+                "SERIALIZER": "edtech.cache.JSONSerializer",
                 # After a failure, skip Redis for a few seconds instead of waiting on it again.
                 "REDIS_CLIENT_CLASS": "edtech.redis_breaker.BreakerRedis",
             },
@@ -250,7 +252,11 @@ if BENCH_BARE_VIEW:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "edtech.middleware.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "edtech.middleware.RequestIdFilter"},
+        # No forged lines, no reset tokens (edtech/logs.py).
+        "safe": {"()": "edtech.logs.SafeLogFilter"},
+    },
     "formatters": {
         "line": {
             "format": 'time=%(asctime)s level=%(levelname)s logger=%(name)s request_id=%(request_id)s msg="%(message)s"'
@@ -260,7 +266,7 @@ LOGGING = {
         "stdout": {
             "class": "logging.StreamHandler",
             "formatter": "line",
-            "filters": ["request_id"],
+            "filters": ["request_id", "safe"],
             "stream": "ext://sys.stdout",
         },
     },
