@@ -28,6 +28,9 @@ COPY . .
 RUN DEBUG=False SECRET_KEY=collectstatic-build-step-only-not-a-secret \
     python manage.py collectstatic --noinput
 
+# gunicorn listens on the container's own network, which only nginx's container joins (docker-compose.yml).
+ENV HOST=0.0.0.0
+
 USER app
 
 EXPOSE 8000

@@ -70,11 +70,30 @@ def test_the_first_chapter_of_each_subject_is_open_and_later_ones_are_locked_beh
             assert chapter.unlock_xp_required > 0
 
 
-def test_the_demo_logins_authenticate():
+def test_in_development_the_demo_logins_share_the_public_password(settings):
+    settings.DEBUG = True
     seed_demo()
 
     for email in ("student@example.com", "parent@example.com", "staff@example.com"):
         assert authenticate(username=email, password=DEMO_PASSWORD) == User.objects.get(email=email)
+
+
+def test_with_debug_off_no_demo_login_has_the_password_in_the_source(settings):
+    settings.DEBUG = False
+
+    out = seed_demo()
+
+    assert "DEBUG is off: each new account has a random password, shown once" in out
+    passwords = set()
+    for email in ("student@example.com", "parent@example.com", "staff@example.com"):
+        (line,) = [line for line in out.splitlines() if f" {email} / " in line]
+        password = line.rsplit(" / ", 1)[1]
+        assert password != DEMO_PASSWORD and len(password) >= 16
+        assert authenticate(username=email, password=password) == User.objects.get(email=email)
+        assert authenticate(username=email, password=DEMO_PASSWORD) is None
+        passwords.add(password)
+    assert len(passwords) == 3
+    assert DEMO_PASSWORD not in out
 
 
 def test_the_demo_accounts_have_their_roles():
@@ -102,7 +121,8 @@ def test_the_demo_parent_is_linked_to_the_demo_student():
     assert list(parent.children.values_list("email", flat=True)) == ["student@example.com"]
 
 
-def test_it_prints_the_demo_logins():
+def test_it_prints_the_demo_logins(settings):
+    settings.DEBUG = True
     out = seed_demo()
 
     for email in ("student@example.com", "parent@example.com", "staff@example.com"):

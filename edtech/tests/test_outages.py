@@ -114,6 +114,7 @@ class Stack:
     redis: servers.RedisServer
     app: servers.AppServer
     dbname: str
+    demo_passwords: dict[str, str]
 
     def query(self, sql: str, params: tuple) -> list[tuple]:
         with self.postgres.connect(self.dbname) as conn:
@@ -147,10 +148,16 @@ def stack():
         started.enter_context(postgres)
         postgres.create_database(dbname)
         app.manage("migrate", "--no-input")
-        app.manage("seed_demo")
+        seeded = app.manage("seed_demo")  # DEBUG is off: the logins get random passwords, printed once
         collected.result()
         started.enter_context(app)
-        yield Stack(postgres, redis, app, dbname)
+        yield Stack(postgres, redis, app, dbname, demo_passwords=_printed_passwords(seeded))
+
+
+def _printed_passwords(seed_output: str) -> dict[str, str]:
+    """{e-mail: password} from seed_demo's list of logins."""
+    found = re.findall(r"^\s+\w+\s+(\S+@\S+) / (\S+)$", seed_output, flags=re.MULTILINE)
+    return dict(found)
 
 
 @pytest.fixture
@@ -171,7 +178,8 @@ def _restart_stopped(stack: Stack) -> None:
 @pytest.fixture
 def student(servers_up):
     browser = Browser(servers_up.app.base_url)
-    browser.log_in(seed_demo.DEMO_STUDENT["email"], seed_demo.DEMO_PASSWORD)
+    email = seed_demo.DEMO_STUDENT["email"]
+    browser.log_in(email, servers_up.demo_passwords[email])
     return browser
 
 

@@ -1,8 +1,10 @@
 """Load the demo curriculum and the demo student, parent and staff logins."""
 
+import secrets
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -35,7 +37,7 @@ class Command(BaseCommand):
         if not report.ok:  # the file ships with the code: a rejection is a bug in it
             raise CommandError("The demo curriculum does not import: " + "; ".join(map(str, report.rejected)))
         with transaction.atomic():
-            accounts = load_accounts()
+            accounts = load_accounts(public_password=settings.DEBUG)
             if dry_run:
                 transaction.set_rollback(True)
 
@@ -46,31 +48,42 @@ class Command(BaseCommand):
                 f"{prefix}{name}: {counts['created']} created, {counts['updated']} updated, "
                 f"{counts['unchanged']} unchanged"
             )
-        self.stdout.write(f"{prefix}accounts: {sum(accounts.values())} created")
+        self.stdout.write(f"{prefix}accounts: {sum(1 for password in accounts.values() if password)} created")
         if dry_run:
             return
 
-        self.stdout.write(self.style.SUCCESS("\nDemo logins (e-mail / password):"))
+        if settings.DEBUG:
+            heading = "\nDemo logins (e-mail / password):"
+        else:
+            heading = (
+                "\nDemo logins (e-mail / password). DEBUG is off: each new account has a random password, shown once:"
+            )
+        self.stdout.write(self.style.SUCCESS(heading))
         for role, email in (
             ("student", DEMO_STUDENT["email"]),
             ("parent", DEMO_PARENT["email"]),
             ("staff", DEMO_STAFF["email"]),
         ):
-            if accounts[email] or User.objects.get(email=email).check_password(DEMO_PASSWORD):
-                shown = DEMO_PASSWORD
-            else:
-                shown = "(an existing account: its password was not changed)"
+            shown = accounts[email] or "(an existing account: its password was not changed)"
             self.stdout.write(f"  {role:<8} {email} / {shown}")
 
 
-def load_accounts() -> dict[str, bool]:
-    """Create the demo accounts, profiles and link where missing; return {e-mail: whether its account was created}.
+def load_accounts(*, public_password: bool) -> dict[str, str | None]:
+    """Create the demo accounts, profiles and link where missing; return {e-mail: the new account's password,
+    or None for an account that existed}.
 
-    An existing account keeps its password: re-running the seed never resets a login.
+    The password is the public DEMO_PASSWORD only in development (public_password); otherwise every new
+    account gets its own random one (seed_demo prints it once): a site with DEBUG off never has a staff
+    login whose password is in the source. An existing account keeps its password: re-running the seed
+    never resets a login.
     """
-    student_user, student_created = _get_or_create_user(DEMO_STUDENT["email"])
-    parent_user, parent_created = _get_or_create_user(DEMO_PARENT["email"])
-    staff_user, staff_created = _get_or_create_user(DEMO_STAFF["email"], is_staff=True, is_superuser=True)
+
+    def password() -> str:
+        return DEMO_PASSWORD if public_password else secrets.token_urlsafe(12)
+
+    student_user, student_password = _get_or_create_user(DEMO_STUDENT["email"], password())
+    parent_user, parent_password = _get_or_create_user(DEMO_PARENT["email"], password())
+    staff_user, staff_password = _get_or_create_user(DEMO_STAFF["email"], password(), is_staff=True, is_superuser=True)
 
     student, _ = Student.objects.get_or_create(
         user=student_user,
@@ -84,11 +97,11 @@ def load_accounts() -> dict[str, bool]:
         user=parent_user, defaults={"email": parent_user.email, "name": DEMO_PARENT["name"]}
     )
     StudentParentLink.objects.get_or_create(student=student, parent=parent)
-    return {student_user.email: student_created, parent_user.email: parent_created, staff_user.email: staff_created}
+    return {student_user.email: student_password, parent_user.email: parent_password, staff_user.email: staff_password}
 
 
-def _get_or_create_user(email: str, **extra_fields) -> tuple[User, bool]:
+def _get_or_create_user(email: str, password: str, **extra_fields: Any) -> tuple[User, str | None]:
     user = User.objects.with_email(email).first()
     if user is not None:
-        return user, False
-    return User.objects.create_user(email, DEMO_PASSWORD, **extra_fields), True
+        return user, None
+    return User.objects.create_user(email, password, **extra_fields), password
