@@ -5,6 +5,7 @@ import time_machine
 from django.core.cache import cache
 
 from accounts.tests.factories import StaffFactory, StudentFactory
+from accounts.tests.helpers import sign_in
 
 
 @pytest.fixture(autouse=True)
@@ -39,10 +40,9 @@ def student_client(client):
 
 @pytest.fixture
 def staff_client(client):
-    """A test client signed in as a new superuser staff account, which is client.user."""
+    """A test client signed in as a new superuser staff account (second factor used), which is client.user."""
     client.user = StaffFactory()
-    client.force_login(client.user)
-    return client
+    return sign_in(client, client.user)
 
 
 @pytest.fixture

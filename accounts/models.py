@@ -108,6 +108,27 @@ class User(AbstractBaseUser, PermissionsMixin):
                 errors[NON_FIELD_ERRORS] = rest
             raise ValidationError(errors) from error
 
+    # Seeing any of these is seeing children's personal data: such staff must use the second factor.
+    CHILDREN_DATA_PERMISSIONS = tuple(
+        f"{app}.{action}_{model}"
+        for app, model in (
+            ("accounts", "user"),
+            ("accounts", "student"),
+            ("accounts", "parent"),
+            ("accounts", "studentparentlink"),
+            ("analytics", "studentprogress"),
+            ("analytics", "dailyanalytics"),
+        )
+        for action in ("view", "change")
+    )
+
+    @property
+    def must_use_second_factor(self) -> bool:
+        """Superusers, and staff who may see children's personal data, sign in with a second factor."""
+        if not (self.is_active and self.is_staff):
+            return False
+        return self.is_superuser or any(self.has_perm(permission) for permission in self.CHILDREN_DATA_PERMISSIONS)
+
     @property
     def role(self) -> str:
         """'student', 'parent', 'staff' or '' for an account with no profile."""

@@ -1,3 +1,4 @@
+import segno
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -16,6 +17,7 @@ from accounts.forms import (
     StudentSignupForm,
     TOTPCodeForm,
 )
+from accounts.middleware import SECOND_FACTOR_DONE
 from accounts.models import StaffTOTP, User
 from edtech import cache
 
@@ -46,6 +48,8 @@ TOO_MANY_RESETS = "Too many password reset requests from your network. Please tr
 
 PENDING_2FA = "pending_2fa_user"
 PENDING_2FA_NEXT = "pending_2fa_next"
+# The account's session hash when its password was checked: a password change since ends the pending step.
+PENDING_2FA_HASH = "pending_2fa_hash"
 
 
 class LoginView(auth_views.LoginView):
@@ -58,6 +62,7 @@ class LoginView(auth_views.LoginView):
             self.request.session.cycle_key()
             self.request.session[PENDING_2FA] = user.pk
             self.request.session[PENDING_2FA_NEXT] = self.get_success_url()
+            self.request.session[PENDING_2FA_HASH] = user.get_session_auth_hash()
             return redirect("two_factor_verify")
         return super().form_valid(form)
 
@@ -159,10 +164,13 @@ TOO_MANY_CODES = "Too many wrong codes. Please try again in 15 minutes."
 
 @require_http_methods(["GET", "POST"])
 def two_factor_verify(request):
-    """Second step of a staff login: the authenticator app's code."""
+    """Second step of a staff login: the authenticator app's code, for the password checked in the first step."""
     user = User.objects.filter(pk=request.session.get(PENDING_2FA), is_active=True).first()
     device = StaffTOTP.objects.filter(user=user, confirmed=True).first() if user else None
-    if user is None or device is None:
+    if user is None or device is None or request.session.get(PENDING_2FA_HASH) != user.get_session_auth_hash():
+        # Nothing pending, or the password changed since it was checked: start again.
+        for key in (PENDING_2FA, PENDING_2FA_NEXT, PENDING_2FA_HASH):
+            request.session.pop(key, None)
         return redirect("login")
     form = TOTPCodeForm(request.POST or None)
     status = 200
@@ -173,6 +181,7 @@ def two_factor_verify(request):
         elif device.use(form.cleaned_data["code"]):
             next_url = request.session.get(PENDING_2FA_NEXT) or "/"
             login(request, user, backend="accounts.backends.EmailBackend")
+            request.session[SECOND_FACTOR_DONE] = True
             throttle.clear("login", user.email, "totp")
             return redirect(next_url)
         else:
@@ -194,22 +203,32 @@ def two_factor_setup(request):
     device, _ = StaffTOTP.objects.get_or_create(user=request.user, defaults={"secret": StaffTOTP.new_secret()})
     form = TOTPCodeForm(request.POST or None)
     status = 200
+    required = request.user.must_use_second_factor
     if request.method == "POST" and form.is_valid():
-        if device.use(form.cleaned_data["code"]):
+        if device.confirmed and required:
+            form.add_error(None, "Your account can see children's data: its second factor stays on.")
+            status = 400
+        elif device.use(form.cleaned_data["code"]):
             if device.confirmed:
                 device.delete()
                 messages.success(request, "Your second factor is off.")
             else:
                 StaffTOTP.objects.filter(pk=device.pk).update(confirmed=True)
+                request.session[SECOND_FACTOR_DONE] = True
                 messages.success(request, "Your second factor is on: logins now ask for a code.")
             return redirect("two_factor_setup")
-        form.add_error("code", "That code is not right. Check the time on your phone and try the newest code.")
-        status = 400
+        else:
+            form.add_error("code", "That code is not right. Check the time on your phone and try the newest code.")
+            status = 400
     elif request.method == "POST":
         status = 400
+    uri = device.provisioning_uri
     context = {
         "form": form,
         "device": device,
-        "uri": device.provisioning_uri,
+        "required": required,
+        "uri": uri,
+        # The same link as a QR code to scan, drawn on the server (SVG: no script, no image request).
+        "qr_svg": mark_safe(segno.make(uri, error="m").svg_inline(scale=4, title="The key as a QR code")),  # noqa: S308
     }
     return render(request, "accounts/two_factor_setup.html", context, status=status)

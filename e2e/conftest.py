@@ -13,6 +13,7 @@ from django.conf import settings
 from django.test import Client
 from playwright.sync_api import sync_playwright
 
+from accounts.tests.helpers import sign_in
 from e2e import main_pages
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's package (.ci/run installs it): Playwright's download is not used
@@ -98,8 +99,7 @@ def log_in_context(site):
     """Sign a browser context in as a user without the login form (Django's force_login session)."""
 
     def log_in(context, user):
-        client = Client()
-        client.force_login(user)
+        client = sign_in(Client(), user)
         session = client.cookies[settings.SESSION_COOKIE_NAME].value
         context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": site}])
         return context

@@ -10,6 +10,7 @@ from django.urls import reverse
 from accounts import family
 from accounts.models import Parent, Student, User
 from accounts.tests.factories import StaffFactory, StudentFactory, StudentParentLinkFactory, UserFactory
+from accounts.tests.helpers import sign_in
 from curriculum.tests.factories import ChapterFactory, QuestionFactory
 from learning.tests.helpers import answer
 
@@ -47,7 +48,7 @@ def other():
 
 @pytest.fixture
 def superuser_client(client):
-    client.force_login(StaffFactory())
+    sign_in(client, StaffFactory())
     return client
 
 
@@ -187,7 +188,7 @@ def test_erasing_needs_the_confirmation_box(superuser_client, maya):
 
 
 def test_staff_without_the_delete_permission_may_not_erase(client, maya):
-    client.force_login(staff_with("view_student", "change_student"))
+    sign_in(client, staff_with("view_student", "change_student"))
 
     assert client.get(erase_url(maya)).status_code == 403
     assert client.post(erase_url(maya), {"confirm": "on"}).status_code == 403
@@ -196,7 +197,7 @@ def test_staff_without_the_delete_permission_may_not_erase(client, maya):
 
 
 def test_staff_with_the_delete_permission_may_erase(client, maya):
-    client.force_login(staff_with("view_student", "delete_student"))
+    sign_in(client, staff_with("view_student", "delete_student"))
 
     response = client.post(erase_url(maya), {"confirm": "on"})
 
@@ -205,14 +206,14 @@ def test_staff_with_the_delete_permission_may_erase(client, maya):
 
 
 def test_staff_who_may_not_view_students_may_not_export(client, maya):
-    client.force_login(staff_with())
+    sign_in(client, staff_with())
 
     assert client.get(export_url(maya)).status_code == 403
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_a_student_is_sent_to_the_admin_login(client, maya, other, method):
-    client.force_login(other.user)
+    sign_in(client, other.user)
 
     for url in (export_url(maya), erase_url(maya)):
         response = getattr(client, method)(url, {"confirm": "on"} if method == "post" else {})

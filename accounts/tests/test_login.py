@@ -1,7 +1,8 @@
 import pytest
+from django.contrib.auth.models import Group
 
 from accounts.models import ThrottleHit
-from accounts.tests.factories import PASSWORD, ParentFactory, StaffFactory, StudentFactory
+from accounts.tests.factories import PASSWORD, ParentFactory, StaffFactory, StudentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +24,14 @@ def test_a_parent_lands_on_family_and_staff_on_admin(client):
     response = login(client, parent.user.email)
     assert response.redirect_chain[-1][0] == "/family/"
     client.post("/accounts/logout/")
-    staff = StaffFactory()
-    response = login(client, staff.email)
+    editor = UserFactory(is_staff=True)
+    editor.groups.add(Group.objects.get(name="Content editors"))
+    response = login(client, editor.email)
     assert response.redirect_chain[-1][0] == "/admin/"
+    client.post("/accounts/logout/")
+    # A superuser sees children's data: without a second factor yet, it is the first thing to set up.
+    response = login(client, StaffFactory().email)
+    assert response.redirect_chain[-1][0] == "/accounts/2fa/"
 
 
 def test_next_is_honoured_but_never_off_site(client):

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tests.factories import StudentFactory, UserFactory
+from accounts.tests.helpers import sign_in
 from analytics import content
 from analytics.admin import CHAPTER_HEADERS, QUESTION_HEADERS
 from analytics.tests.factories import StudentProgressFactory
@@ -212,7 +213,7 @@ def test_a_bad_sort_key_is_ignored(staff_client, data, order):
 
 @pytest.mark.parametrize("url", [CHAPTERS_URL, QUESTIONS_URL])
 def test_a_content_editor_sees_the_pages(client, data, url):
-    client.force_login(content_editor())
+    sign_in(client, content_editor())
 
     response = client.get(url)
 
@@ -221,7 +222,7 @@ def test_a_content_editor_sees_the_pages(client, data, url):
 
 
 def test_the_admin_index_links_a_content_editor_to_the_pages(client):
-    client.force_login(content_editor())
+    sign_in(client, content_editor())
 
     response = client.get(reverse("admin:index"))
 
@@ -231,7 +232,7 @@ def test_the_admin_index_links_a_content_editor_to_the_pages(client):
 
 @pytest.mark.parametrize("url", [CHAPTERS_URL, QUESTIONS_URL])
 def test_staff_without_the_view_question_permission_are_refused(client, url):
-    client.force_login(UserFactory(is_staff=True))
+    sign_in(client, UserFactory(is_staff=True))
 
     assert client.get(url).status_code == 403
     assert CHAPTERS_URL not in client.get(reverse("admin:index")).text
@@ -239,7 +240,7 @@ def test_staff_without_the_view_question_permission_are_refused(client, url):
 
 @pytest.mark.parametrize("url", [CHAPTERS_URL, QUESTIONS_URL])
 def test_a_student_is_sent_to_the_admin_login(client, url):
-    client.force_login(StudentFactory().user)
+    sign_in(client, StudentFactory().user)
 
     response = client.get(url)
 

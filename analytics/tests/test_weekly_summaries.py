@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import ParentFactory, StaffFactory, StudentFactory, StudentParentLinkFactory
+from accounts.tests.helpers import sign_in
 from analytics.models import WeeklySummary
 from curriculum.tests.factories import ChapterFactory, QuestionFactory
 from learning.tests.helpers import answer
@@ -280,7 +281,7 @@ def test_the_admin_lists_the_summaries_sent_and_changes_nothing(client):
     _, child = linked()
     answer(child, QuestionFactory(), at=LAST_WEEK)
     send()
-    client.force_login(StaffFactory())
+    sign_in(client, StaffFactory())
 
     changelist = client.get(reverse("admin:analytics_weeklysummary_changelist"))
 

@@ -8,6 +8,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from accounts.models import Parent, Student, User
 from accounts.tests.factories import ParentFactory, StudentFactory, UserFactory
+from accounts.tests.helpers import sign_in
 from curriculum.models import Chapter, Question, QuizSubmission
 from curriculum.tests.factories import ChapterFactory, QuestionFactory, QuizSubmissionFactory
 
@@ -23,7 +24,7 @@ def editor_client():
     editor = UserFactory(is_staff=True)
     editor.groups.add(Group.objects.get(name="Content editors"))
     client = Client()
-    client.force_login(editor)
+    sign_in(client, editor)
     return client
 
 
@@ -352,7 +353,7 @@ def test_a_question_without_a_picture_says_so(staff_client):
 def test_a_students_question_page_shows_the_edit_right_after_the_save(staff_client, django_capture_on_commit_callbacks):
     question = QuestionFactory(question_text="What is 1 + 1?", options=["1", "2", "3"], correct_answer_index=1)
     student = Client()
-    student.force_login(StudentFactory().user)
+    sign_in(student, StudentFactory().user)
     page = reverse("question", args=[question.chapter_id, question.quiz_id])
     assertContains(student.get(page), "What is 1 + 1?")  # now in the cache
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import StaffFactory, UserFactory
+from accounts.tests.helpers import sign_in
 from curriculum import transfer
 from curriculum.models import Question
 from curriculum.tests.factories import ChapterFactory, QuestionFactory
@@ -131,7 +132,7 @@ def test_the_admin_export_page_asks_for_the_format(staff_client):
 def test_staff_who_may_only_view_questions_can_neither_import_nor_export(client):
     user = UserFactory(is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="view_question"))
-    client.force_login(user)
+    sign_in(client, user)
     ChapterFactory(id="ch")
 
     assert client.get(admin_url("import")).status_code == 403
@@ -152,7 +153,7 @@ def test_visitors_who_are_not_staff_are_sent_to_the_admin_login(client):
 
 
 def test_the_projects_question_changelist_renders_with_the_new_template(client):
-    client.force_login(StaffFactory())
+    sign_in(client, StaffFactory())
 
     response = client.get(reverse("admin:curriculum_question_changelist"))
 

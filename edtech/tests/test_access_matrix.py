@@ -11,12 +11,13 @@ from accounts.tests.factories import (
     StudentParentLinkFactory,
     UserFactory,
 )
+from accounts.tests.helpers import sign_in
 from curriculum.tests.factories import QuestionFactory
 from learning.tests.helpers import answer
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "student", "other_student", "parent", "other_parent", "staff", "editor"]
+ROLES = ["anonymous", "student", "other_student", "parent", "other_parent", "staff", "editor", "staff_no_2fa"]
 
 
 @pytest.fixture
@@ -36,6 +37,8 @@ def world():
         "other_parent": other_parent.user,
         "staff": StaffFactory(),
         "editor": editor,
+        # A superuser who has not used (or set up) a second factor in this session.
+        "staff_no_2fa": StaffFactory(),
         "ids": {
             "child": student.pk,
             "other_child": other_student.pk,
@@ -49,6 +52,9 @@ def world():
 LOGIN = "login"  # a redirect to the login page with ?next=
 HOME = "home"  # a redirect away (already signed in)
 ADMIN_LOGIN = "admin-login"
+SECOND_FACTOR = "2fa"  # a redirect to the second factor's page, before anything else
+# Where a staff member who must use a second factor and has not may go: nowhere else.
+NO_2FA_ALLOWED = {"/healthz": 200, "/accounts/2fa/": 200}
 
 # url → expected outcome per role; an int is a status code.
 MATRIX = {
@@ -96,8 +102,11 @@ MATRIX = {
 def test_access_matrix(client, world, pattern, role):
     url = pattern.format(**world["ids"])
     if role != "anonymous":
-        client.force_login(world[role])
-    expected = MATRIX[pattern].get(role, MATRIX[pattern].get("*"))
+        sign_in(client, world[role], second_factor=role != "staff_no_2fa")
+    if role == "staff_no_2fa":
+        expected = NO_2FA_ALLOWED.get(pattern, SECOND_FACTOR)
+    else:
+        expected = MATRIX[pattern].get(role, MATRIX[pattern].get("*"))
 
     response = client.get(url)
 
@@ -110,6 +119,9 @@ def test_access_matrix(client, world, pattern, role):
     elif expected == HOME:
         assert response.status_code == 302
         assert "/accounts/login/" not in response["Location"]
+    elif expected == SECOND_FACTOR:
+        assert response.status_code == 302
+        assert response["Location"] == "/accounts/2fa/"
     else:
         assert response.status_code == expected
 
@@ -133,7 +145,7 @@ def test_every_post_needs_a_csrf_token(world, pattern):
     client = Client(enforce_csrf_checks=True)
     role = "parent" if "family" in url else "student"
     if "signup" not in url and "login" not in url and "password_reset" not in url:
-        client.force_login(world[role])
+        sign_in(client, world[role])
 
     response = client.post(url, {"code": "X", "selected_answer_index": "0", "name": "x"})
 
@@ -152,7 +164,7 @@ def test_login_never_redirects_off_site(client, world, target):
 
 
 def test_security_headers_are_set(client, world):
-    client.force_login(world["student"])
+    sign_in(client, world["student"])
     response = client.get("/learn/")
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"

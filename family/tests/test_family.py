@@ -7,6 +7,7 @@ import pytest
 from accounts import family
 from accounts.models import FamilyCodeAttempt, Parent, StudentParentLink
 from accounts.tests.factories import ParentFactory, StaffFactory, StudentFactory, StudentParentLinkFactory
+from accounts.tests.helpers import sign_in
 from curriculum.tests.factories import QuestionFactory
 from learning.tests.helpers import answer
 
@@ -70,10 +71,10 @@ def test_the_family_code_is_readable_and_unguessable():
 
 def test_a_parent_links_with_the_code_typed_loosely(client, world):
     child = StudentFactory(name="Maya")
-    client.force_login(child.user)
+    sign_in(client, child.user)
     code = code_on_profile(client)
     parent = ParentFactory()
-    client.force_login(parent.user)
+    sign_in(client, parent.user)
 
     typed = code.lower().replace("-", " ").replace("0", "o").replace("1", "l")
     response = client.post("/family/link/", {"code": typed})
@@ -85,7 +86,7 @@ def test_a_parent_links_with_the_code_typed_loosely(client, world):
 
 
 def test_a_wrong_code_says_so_and_links_nothing(client, world):
-    client.force_login(world["a"].user)
+    sign_in(client, world["a"].user)
     response = client.post("/family/link/", {"code": "ZZZZ-ZZZZ"})
     assert response.status_code == 400
     assert "doesn" in response.content.decode() and "match any child" in response.content.decode()
@@ -93,7 +94,7 @@ def test_a_wrong_code_says_so_and_links_nothing(client, world):
 
 
 def test_after_ten_wrong_codes_in_an_hour_even_a_right_code_must_wait(client, world):
-    client.force_login(world["a"].user)
+    sign_in(client, world["a"].user)
     for _ in range(10):
         assert client.post("/family/link/", {"code": "ZZZZ-ZZZZ"}).status_code == 400
     right = family.code_for(world["y"])
@@ -105,7 +106,7 @@ def test_after_ten_wrong_codes_in_an_hour_even_a_right_code_must_wait(client, wo
     assert not StudentParentLink.objects.filter(parent=world["a"], student=world["y"]).exists()
     assert FamilyCodeAttempt.objects.filter(parent=world["a"]).count() == 10
     # Another parent is not affected.
-    client.force_login(world["b"].user)
+    sign_in(client, world["b"].user)
     assert client.post("/family/link/", {"code": "ZZZZ-ZZZZ"}).status_code == 400
 
 
@@ -114,35 +115,35 @@ def test_wrong_codes_older_than_an_hour_no_longer_count(client, world):
 
     old = timezone.now() - family.WRONG_CODE_WINDOW
     FamilyCodeAttempt.objects.bulk_create([FamilyCodeAttempt(parent=world["a"], attempted_at=old)] * 10)
-    client.force_login(world["a"].user)
+    sign_in(client, world["a"].user)
     assert client.post("/family/link/", {"code": family.code_for(world["y"])}).status_code == 302
 
 
 def test_a_new_code_replaces_the_old_one_at_once(client, world):
-    client.force_login(world["x"].user)
+    sign_in(client, world["x"].user)
     old = code_on_profile(client)
     client.post("/profile/family-code/")
     new = code_on_profile(client)
     assert new != old
 
-    client.force_login(world["b"].user)
+    sign_in(client, world["b"].user)
     assert client.post("/family/link/", {"code": old}).status_code == 400
     assert client.post("/family/link/", {"code": new}).status_code == 302
 
 
 def test_the_profile_lists_linked_parents_and_the_child_can_unlink(client, world):
-    client.force_login(world["x"].user)
+    sign_in(client, world["x"].user)
     assert "Parent A" in client.get("/profile/").content.decode()
 
     client.post(f"/profile/parents/{world['a'].pk}/unlink/")
 
     assert not StudentParentLink.objects.filter(parent=world["a"]).exists()
-    client.force_login(world["a"].user)
+    sign_in(client, world["a"].user)
     assert client.get(f"/family/children/{world['x'].pk}/").status_code == 404
 
 
 def test_a_child_cannot_unlink_another_childs_parent(client, world):
-    client.force_login(world["x"].user)
+    sign_in(client, world["x"].user)
     client.post(f"/profile/parents/{world['b'].pk}/unlink/")
     assert StudentParentLink.objects.filter(parent=world["b"], student=world["y"]).exists()
 
@@ -151,7 +152,7 @@ def test_the_family_page_shows_a_card_per_child(client, world):
     question = QuestionFactory()
     answer(world["x"], question)
     answer(world["x"], QuestionFactory(chapter=question.chapter), 0)
-    client.force_login(world["a"].user)
+    sign_in(client, world["a"].user)
 
     html = client.get("/family/").content.decode()
 
@@ -164,7 +165,7 @@ def test_the_family_page_shows_a_card_per_child(client, world):
 def test_the_child_page_shows_recent_answers_with_the_correct_answer_and_explanation(client, world):
     question = QuestionFactory(options=["cat", "dog", "cow"], correct_answer_index=1, explanation="Dogs bark.")
     answer(world["x"], question, 2)
-    client.force_login(world["a"].user)
+    sign_in(client, world["a"].user)
 
     html = client.get(f"/family/children/{world['x'].pk}/").content.decode()
 
@@ -174,7 +175,7 @@ def test_the_child_page_shows_recent_answers_with_the_correct_answer_and_explana
 
 def test_a_parent_sees_an_answer_as_soon_as_the_child_does(client, world):
     question = QuestionFactory()
-    client.force_login(world["a"].user)
+    sign_in(client, world["a"].user)
     url = f"/family/children/{world['x'].pk}/"
     assert "<strong>0</strong> <span>XP in total" in client.get(url).content.decode()
 
@@ -192,7 +193,7 @@ def test_the_family_access_matrix(client, world, url, who):
     url = url.format(x=world["x"].pk, y=world["y"].pk)
     if who != "anonymous":
         account = world[who]
-        client.force_login(getattr(account, "user", account))
+        sign_in(client, getattr(account, "user", account))
 
     response = client.get(url)
 
@@ -208,7 +209,7 @@ def test_the_family_access_matrix(client, world, url, who):
 
 
 def test_an_unknown_child_id_is_404_like_another_familys_child(client, world):
-    client.force_login(world["a"].user)
+    sign_in(client, world["a"].user)
     assert client.get("/family/children/999999/").status_code == 404
 
 
@@ -216,7 +217,7 @@ def test_an_unknown_child_id_is_404_like_another_familys_child(client, world):
 def test_only_the_child_may_use_the_unlink_action(client, world, who, status):
     if who != "anonymous":
         account = world[who]
-        client.force_login(getattr(account, "user", account))
+        sign_in(client, getattr(account, "user", account))
 
     response = client.post(f"/profile/parents/{world['a'].pk}/unlink/")
 
@@ -229,9 +230,9 @@ def test_only_the_child_may_use_the_unlink_action(client, world, who, status):
 def test_no_cached_child_page_crosses_parents(client, world):
     answer(world["x"], QuestionFactory(question_text="Xavier's question?"))
     answer(world["y"], QuestionFactory(question_text="Yara's question?"))
-    client.force_login(world["a"].user)
+    sign_in(client, world["a"].user)
     a_html = client.get("/family/").content.decode() + client.get(f"/family/children/{world['x'].pk}/").content.decode()
-    client.force_login(world["b"].user)
+    sign_in(client, world["b"].user)
     b_html = client.get("/family/").content.decode() + client.get(f"/family/children/{world['y'].pk}/").content.decode()
 
     assert "Xavier" in a_html and "Xavier" not in b_html
@@ -241,7 +242,7 @@ def test_no_cached_child_page_crosses_parents(client, world):
 def test_the_child_page_runs_a_fixed_number_of_queries(client, world, django_assert_num_queries):
     for _ in range(5):
         answer(world["x"], QuestionFactory())
-    client.force_login(world["a"].user)
+    sign_in(client, world["a"].user)
     # Cold: the session, the account, the link check, then the dashboard's seven reads of the child's numbers.
     with django_assert_num_queries(10):
         client.get(f"/family/children/{world['x'].pk}/")

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from accounts.tests.factories import ParentFactory, StaffFactory
+from accounts.tests.helpers import sign_in
 from curriculum.models import QuizSubmission
 from curriculum.tests.factories import ChapterFactory, QuestionFactory
 from learning import forms as answer_forms
@@ -167,7 +168,7 @@ def test_a_locked_chapter_that_needs_no_xp_is_open(student_client):
 @pytest.mark.parametrize("factory", [ParentFactory, StaffFactory])
 def test_parents_and_staff_may_not_answer(client, factory):
     account = factory()
-    client.force_login(getattr(account, "user", account))
+    sign_in(client, getattr(account, "user", account))
     question = QuestionFactory()
 
     assert client.get(url(question)).status_code == 403
