@@ -6,7 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.db import transaction
 
 from accounts import family, throttle
-from accounts.models import Parent, Student, User
+from accounts.models import Parent, Student, ThrottleHit, User
 
 GRADE_CHOICES = [("", "—")] + [(str(n), f"Grade {n}") for n in range(1, 13)]
 TIME_ZONES = sorted(zoneinfo.available_timezones())
@@ -153,11 +153,25 @@ class StudentProfileForm(forms.Form):
 
 
 TOO_MANY_LOGINS = "Too many failed logins for this account from your network. Please try again in 15 minutes."
+TOO_MANY_FROM_NETWORK = (
+    "Too many failed logins from your network. If this is your account, check your password and try again "
+    "in 15 minutes."
+)
 
 
 class LoginForm(AuthenticationForm):
-    """The login form, throttled: 5 failed logins for one account from one address lock that pair out for
-    15 minutes."""
+    """The login form, throttled.
+
+    5 failed logins for one account from one address lock that pair out for 15 minutes, even with the
+    right password. 100 failed logins from one address (any accounts: a school is one address) make it
+    suspect: from then on an account with failures of its own from there waits too, and a wrong
+    password is refused as "too many", but the right password of an account without failures of its
+    own still signs in, so a classmate's guessing never locks a whole school out.
+
+    The check and the count are one step: the (account, address) pair's lock is held from the check
+    to the count, so parallel guesses are checked one after the other and never more than 5 get a
+    verdict.
+    """
 
     throttled = False
     error_messages = {
@@ -169,18 +183,29 @@ class LoginForm(AuthenticationForm):
     def clean(self):
         username = self.cleaned_data.get("username") or ""
         address = throttle.client_address(self.request) if self.request else ""
-        if throttle.is_blocked("login", username, address) or throttle.is_blocked("login-address", address):
-            self.throttled = True
-            raise forms.ValidationError(TOO_MANY_LOGINS, code="throttled")
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            if username:
-                throttle.hit("login", username, address)
-                throttle.hit("login-address", address)
-            raise
-        throttle.clear("login", username, address)
-        return cleaned
+        refusal: forms.ValidationError | None = None
+        with transaction.atomic():
+            ThrottleHit.objects.hold("login", username, address)
+            if ThrottleHit.objects.is_blocked("login", username, address):
+                refusal = forms.ValidationError(TOO_MANY_LOGINS, code="throttled")
+            else:
+                suspect = ThrottleHit.objects.is_blocked("login-address", address)
+                try:
+                    if suspect and ThrottleHit.objects.has_recent("login", username, address):
+                        raise forms.ValidationError(TOO_MANY_FROM_NETWORK, code="throttled")
+                    super().clean()
+                except forms.ValidationError as error:
+                    if username:
+                        ThrottleHit.objects.hit("login", username, address)
+                        ThrottleHit.objects.hit("login-address", address)
+                    refusal = forms.ValidationError(TOO_MANY_FROM_NETWORK, code="throttled") if suspect else error
+                else:
+                    ThrottleHit.objects.clear("login", username, address)
+        # Raised after the transaction, so that the counted failure is committed.
+        if refusal is not None:
+            self.throttled = refusal.code == "throttled"
+            raise refusal
+        return self.cleaned_data
 
 
 class TOTPCodeForm(forms.Form):

@@ -1,15 +1,17 @@
 """Login accounts and the seed's user module: students, parents and their links."""
 
 import datetime
+import hashlib
 import hmac
 import secrets
 import zoneinfo
+from dataclasses import dataclass
 
 import pyotp
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Greatest, Lower, Now
 from django.utils import timezone
@@ -286,6 +288,81 @@ class FamilyCodeAttempt(models.Model):
         return f"{self.parent_id} at {self.attempted_at}"
 
 
+@dataclass(frozen=True)
+class Limit:
+    count: int
+    window: datetime.timedelta
+    cool_off: datetime.timedelta
+
+
+RATE_LIMITS = {
+    # Failed logins for one account from one address: then even the right password waits.
+    "login": Limit(5, datetime.timedelta(minutes=15), datetime.timedelta(minutes=15)),
+    # Failed logins from one address, any account (a school shares one address): then only the
+    # accounts with failures of their own wait (see accounts.forms.LoginForm).
+    "login-address": Limit(100, datetime.timedelta(minutes=15), datetime.timedelta(minutes=15)),
+    # Wrong second-factor codes for one account.
+    "second-factor": Limit(5, datetime.timedelta(minutes=15), datetime.timedelta(minutes=15)),
+    # Sign-up attempts (made or not) from one address.
+    "signup-address": Limit(20, datetime.timedelta(hours=1), datetime.timedelta(hours=1)),
+    "password-reset-address": Limit(20, datetime.timedelta(hours=1), datetime.timedelta(hours=1)),
+}
+
+
+class ThrottleHitQuerySet(models.QuerySet["ThrottleHit"]):
+    """The rate limits: is_blocked, hit, clear and hold, each for a scope and the parts it limits."""
+
+    @staticmethod
+    def key(*parts: str) -> str:
+        """What is limited, hashed: no e-mail or address is stored in clear."""
+        return hashlib.sha256("\x1f".join(p.strip().lower() for p in parts).encode()).hexdigest()
+
+    def hold(self, scope: str, *parts: str) -> None:
+        """Take this limit's lock until the transaction ends (PostgreSQL's advisory lock), so that a check
+        and the count that follows it are one step: parallel attempts wait for each other instead of all
+        passing the same check. Nothing to lock on SQLite, which runs one writer at a time."""
+        if connection.vendor == "postgresql":
+            number = int(self.key(scope, *parts)[:15], 16)  # 60 bits: a bigint
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [number])
+
+    def is_blocked(self, scope: str, *parts: str, now: datetime.datetime | None = None) -> bool:
+        """True while the last `count` hits fell within the window and the cool-off since the last one runs."""
+        limit = RATE_LIMITS[scope]
+        now = now or timezone.now()
+        recent = list(
+            self.filter(scope=scope, key=self.key(*parts), at__gt=now - limit.window - limit.cool_off)
+            .order_by("-at")
+            .values_list("at", flat=True)[: limit.count]
+        )
+        if len(recent) < limit.count:
+            return False
+        latest, oldest = recent[0], recent[-1]
+        return latest - oldest <= limit.window and now - latest < limit.cool_off
+
+    def has_recent(self, scope: str, *parts: str) -> bool:
+        """Whether any hit of this key still counts (within its window and cool-off)."""
+        limit = RATE_LIMITS[scope]
+        since = timezone.now() - limit.window - limit.cool_off
+        return self.filter(scope=scope, key=self.key(*parts), at__gt=since).exists()
+
+    def hit(self, scope: str, *parts: str) -> None:
+        limit = RATE_LIMITS[scope]
+        key = self.key(*parts)
+        now = timezone.now()
+        # Old hits of this key no longer matter: keep the table small.
+        self.filter(scope=scope, key=key, at__lt=now - limit.window - limit.cool_off).delete()
+        self.create(scope=scope, key=key, at=now)
+
+    def clear(self, scope: str, *parts: str) -> None:
+        self.filter(scope=scope, key=self.key(*parts)).delete()
+
+    def expired(self, now: datetime.datetime) -> "ThrottleHitQuerySet":
+        """Hits no limit counts any more (purge_expired deletes them)."""
+        longest = max(limit.window + limit.cool_off for limit in RATE_LIMITS.values())
+        return self.filter(at__lt=now - longest)
+
+
 class ThrottleHit(models.Model):
     """One counted event for a rate limit (a failed login, a sign-up, a reset request).
 
@@ -297,6 +374,9 @@ class ThrottleHit(models.Model):
     scope = models.CharField(max_length=32)
     key = models.CharField(max_length=64)
     at = models.DateTimeField(db_default=Now())
+
+    LIMITS = RATE_LIMITS
+    objects = ThrottleHitQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["scope", "key", "-at"], name="throttle_scope_key_at")]

@@ -18,7 +18,7 @@ from accounts.forms import (
     TOTPCodeForm,
 )
 from accounts.middleware import SECOND_FACTOR_DONE
-from accounts.models import StaffTOTP, User
+from accounts.models import StaffTOTP, ThrottleHit, User
 from edtech import cache
 
 # Where each kind of account starts.
@@ -75,14 +75,14 @@ class LoginView(auth_views.LoginView):
 class PasswordResetView(auth_views.PasswordResetView):
     def post(self, request, *args, **kwargs):
         address = throttle.client_address(request)
-        if throttle.is_blocked("password-reset-address", address):
+        if ThrottleHit.objects.is_blocked("password-reset-address", address):
             form = self.get_form()
             form.is_valid()
             form.add_error(None, TOO_MANY_RESETS)
             response = self.form_invalid(form)
             response.status_code = 429
             return response
-        throttle.hit("password-reset-address", address)
+        ThrottleHit.objects.hit("password-reset-address", address)
         return super().post(request, *args, **kwargs)
 
 
@@ -91,13 +91,13 @@ def _signup(request, form_class, template, start_page, welcome):
         return redirect("home")
     form = form_class(request.POST or None)
     address = throttle.client_address(request)
-    if request.method == "POST" and throttle.is_blocked("signup-address", address):
+    if request.method == "POST" and ThrottleHit.objects.is_blocked("signup-address", address):
         form.is_valid()
         form.add_error(None, TOO_MANY_SIGNUPS)
         return render(request, template, {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         profile = form.save()
-        throttle.hit("signup-address", address)
+        ThrottleHit.objects.hit("signup-address", address)
         login(request, profile.user, backend="accounts.backends.EmailBackend")
         messages.success(request, welcome.format(name=profile.name))
         return redirect(start_page)
@@ -175,17 +175,17 @@ def two_factor_verify(request):
     form = TOTPCodeForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        if throttle.is_blocked("login", user.email, "totp"):
+        if ThrottleHit.objects.is_blocked("second-factor", user.email):
             form.add_error("code", TOO_MANY_CODES)
             status = 429
         elif device.use(form.cleaned_data["code"]):
             next_url = request.session.get(PENDING_2FA_NEXT) or "/"
             login(request, user, backend="accounts.backends.EmailBackend")
             request.session[SECOND_FACTOR_DONE] = True
-            throttle.clear("login", user.email, "totp")
+            ThrottleHit.objects.clear("second-factor", user.email)
             return redirect(next_url)
         else:
-            throttle.hit("login", user.email, "totp")
+            ThrottleHit.objects.hit("second-factor", user.email)
             form.add_error("code", "That code is not right (or was already used). Try the newest code.")
             status = 400
     elif request.method == "POST":

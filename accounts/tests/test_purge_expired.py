@@ -7,7 +7,6 @@ from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts import throttle
 from accounts.models import FamilyCodeAttempt, ThrottleHit
 from accounts.tests.factories import ParentFactory
 
@@ -20,7 +19,7 @@ def test_it_deletes_only_records_past_their_windows():
     FamilyCodeAttempt.objects.create(parent=parent, attempted_at=now - datetime.timedelta(hours=2))
     fresh_attempt = FamilyCodeAttempt.objects.create(parent=parent, attempted_at=now)
     ThrottleHit.objects.create(scope="login", key="a" * 64, at=now - datetime.timedelta(days=1))
-    throttle.hit("login", "someone@example.com", "127.0.0.1")
+    ThrottleHit.objects.hit("login", "someone@example.com", "127.0.0.1")
     old_session = SessionStore()
     old_session.set_expiry(-10)
     old_session.create()

@@ -2,7 +2,7 @@ from django.contrib.sessions.models import Session
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from accounts import family, throttle
+from accounts import family
 from accounts.models import FamilyCodeAttempt, ThrottleHit
 
 
@@ -17,10 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run=False, **options):
         now = timezone.now()
-        longest = max(limit.window + limit.cool_off for limit in throttle.LIMITS.values())
         stale = {
             "expired sessions": Session.objects.filter(expire_date__lt=now),
-            "rate-limit hits": ThrottleHit.objects.filter(at__lt=now - longest),
+            "rate-limit hits": ThrottleHit.objects.expired(now),
             "wrong family codes": FamilyCodeAttempt.objects.filter(attempted_at__lt=now - family.WRONG_CODE_WINDOW),
         }
         for label, queryset in stale.items():
