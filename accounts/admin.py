@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from accounts.data_rights import erase_student, erasure_counts, student_export
+from accounts.data_rights import erase_parent, erase_student, erasure_counts, may_erase, student_export
 from accounts.models import FamilyCodeAttempt, Parent, StaffTOTP, Student, StudentParentLink, ThrottleHit, User
 
 logger = logging.getLogger(__name__)
@@ -82,6 +82,8 @@ class ProfileForm(forms.ModelForm):
         email = cleaned_data.get("email")
         if user is None:
             return cleaned_data
+        if user.is_staff or user.is_superuser:
+            self.add_error("user", "This is a staff account: a child's or a parent's profile cannot belong to it.")
         if email and User.objects.normalize_email(email) != user.email:
             self.add_error("email", f"Must be the account's e-mail address, {user.email}.")
         if hasattr(user, self.other_profile):
@@ -156,6 +158,21 @@ class StudentAdmin(admin.ModelAdmin):
     search_fields = ("name", "email")
     ordering = ("name", "id")
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a student is erasing them, login account and all: see accounts.data_rights.may_erase.
+        allowed = super().has_delete_permission(request, obj) and request.user.has_perm("accounts.delete_user")
+        return allowed and (obj is None or may_erase(request.user, obj.user))
+
+    def delete_model(self, request, obj):
+        """Delete is the full erasure (the login account goes too: a "deleted" child could log in before)."""
+        erase_student(obj)
+        logger.info("student erased student_id=%s staff_id=%s", obj.pk, request.user.pk)
+
+    def delete_queryset(self, request, queryset):
+        for student in queryset.select_related("user"):
+            if may_erase(request.user, student.user):
+                self.delete_model(request, student)
+
     def get_urls(self):
         # Before the model's own URLs: "<path:object_id>/" would take these paths otherwise.
         view = self.admin_site.admin_view
@@ -212,6 +229,20 @@ class ParentAdmin(admin.ModelAdmin):
     list_display = ("name", "email", "phone", "child_count")
     search_fields = ("name", "email", "phone")
     ordering = ("name", "id")
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a parent deletes their login account too (the erasure of a parent's data).
+        allowed = super().has_delete_permission(request, obj) and request.user.has_perm("accounts.delete_user")
+        return allowed and (obj is None or may_erase(request.user, obj.user))
+
+    def delete_model(self, request, obj):
+        erase_parent(obj)
+        logger.info("parent erased parent_id=%s staff_id=%s", obj.pk, request.user.pk)
+
+    def delete_queryset(self, request, queryset):
+        for parent in queryset.select_related("user"):
+            if may_erase(request.user, parent.user):
+                self.delete_model(request, parent)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(child_count=Count("child_links"))

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.models import Student, User
+from accounts.models import Parent, Student, User
 from edtech import cache
 
 # The profile fields a student's export holds: listed, so that a new column (like family_code) is never exported unseen.
@@ -111,3 +111,17 @@ def erase_student(student: Student) -> None:
     with transaction.atomic():
         User.objects.filter(public_id=student.user_id).delete()
         transaction.on_commit(forget)
+
+
+def erase_parent(parent: Parent) -> None:
+    """Delete the parent's login account: the cascades remove the parent row, their links to children and
+    their weekly-summary records. The children stay (their accounts are their own)."""
+    User.objects.filter(public_id=parent.user_id).delete()
+
+
+def may_erase(staff: User, account: User) -> bool:
+    """Whether this staff member may erase (delete) this login account: erasure deletes the account, so
+    it needs the permission to delete accounts, and only a superuser erases a staff account."""
+    if not staff.has_perm("accounts.delete_user"):
+        return False
+    return staff.is_superuser or not (account.is_staff or account.is_superuser)

@@ -113,6 +113,13 @@ class ParentSignupForm(SignupForm):
 class StudentProfileForm(forms.Form):
     name = forms.CharField(max_length=255, label="Name")
     email = forms.EmailField(max_length=255, label="E-mail")
+    current_password = forms.CharField(
+        label="Your password (only to change the e-mail)",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="The e-mail signs you in and resets your password, so changing it needs your password.",
+    )
     grade_level = forms.TypedChoiceField(
         choices=GRADE_CHOICES, coerce=int, empty_value=None, required=False, label="Grade"
     )
@@ -138,6 +145,14 @@ class StudentProfileForm(forms.Form):
 
     def clean_time_zone(self):
         return clean_time_zone(self.cleaned_data.get("time_zone"))
+
+    def clean(self):
+        super().clean()
+        email = self.cleaned_data.get("email")
+        password = self.cleaned_data.get("current_password") or ""
+        if email and email != self.student.user.email and not self.student.user.check_password(password):
+            self.add_error("current_password", "To change the e-mail, type your current password.")
+        return self.cleaned_data
 
     @transaction.atomic
     def save(self) -> Student:

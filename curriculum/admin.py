@@ -271,3 +271,23 @@ class QuizSubmissionAdmin(DerivedDataAdmin):
     search_fields = ("student__name", "student__email", "question__quiz_id")
     date_hierarchy = "submitted_at"
     ordering = ("-id",)
+
+    # Content editors study answers to improve questions: they see what was answered, never who answered.
+    @staticmethod
+    def _sees_children(request) -> bool:
+        return request.user.has_perm("accounts.view_student")
+
+    def get_list_display(self, request):
+        return (
+            self.list_display if self._sees_children(request) else tuple(f for f in self.list_display if f != "student")
+        )
+
+    def get_list_select_related(self, request):
+        return self.list_select_related if self._sees_children(request) else ("question",)
+
+    def get_search_fields(self, request):
+        return self.search_fields if self._sees_children(request) else ("question__quiz_id",)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return fields if self._sees_children(request) else [field for field in fields if field != "student"]

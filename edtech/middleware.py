@@ -5,6 +5,9 @@ import logging
 import re
 import uuid
 
+from django.contrib.auth import SESSION_KEY
+from django.utils.cache import add_never_cache_headers
+
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
 # A proxy's id is kept only when it looks like an id (nothing to inject into log lines).
@@ -33,3 +36,20 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record):
         record.request_id = request_id_var.get()
         return True
+
+
+class PrivatePagesMiddleware:
+    """A page shown to a signed-in user is theirs: "Cache-Control: no-store", so that no browser cache,
+    back button on a shared computer, or proxy keeps a copy (a view that sets its own header keeps it)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # Only a page that read the session can depend on who is signed in; asking now would make a
+        # page that did not (the health probe, during a database outage) read it.
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and SESSION_KEY in session and "Cache-Control" not in response:
+            add_never_cache_headers(response)
+        return response

@@ -196,13 +196,30 @@ def test_staff_without_the_delete_permission_may_not_erase(client, maya):
     assert erase_url(maya) not in client.get(reverse("admin:accounts_student_change", args=[maya.pk])).text
 
 
-def test_staff_with_the_delete_permission_may_erase(client, maya):
-    sign_in(client, staff_with("view_student", "delete_student"))
+def test_staff_with_the_delete_permissions_may_erase(client, maya):
+    # Erasing a student deletes their login account: it takes the permission to delete accounts too.
+    sign_in(client, staff_with("view_student", "delete_student", "delete_user"))
 
     response = client.post(erase_url(maya), {"confirm": "on"})
 
     assert response.status_code == 302
     assert rows_of(maya.pk)["students"] == 0
+
+
+def test_staff_who_may_only_delete_students_may_not_erase_an_account(client, maya):
+    sign_in(client, staff_with("view_student", "delete_student"))
+
+    assert client.post(erase_url(maya), {"confirm": "on"}).status_code == 403
+    assert rows_of(maya.pk)["students"] == 1
+
+
+def test_only_a_superuser_erases_a_staff_account_behind_a_student_profile(client):
+    superuser = StaffFactory()
+    profile = Student.objects.create(user=superuser, email=superuser.email, name="Not A Child")
+    sign_in(client, staff_with("view_student", "delete_student", "delete_user", "view_user"))
+
+    assert client.post(erase_url(profile), {"confirm": "on"}).status_code == 403
+    assert User.objects.filter(pk=superuser.pk).exists()
 
 
 def test_staff_who_may_not_view_students_may_not_export(client, maya):
@@ -221,3 +238,50 @@ def test_a_student_is_sent_to_the_admin_login(client, maya, other, method):
         assert response.status_code == 302
         assert response.url.startswith(reverse("admin:login"))
     assert rows_of(maya.pk)["students"] == 1
+
+
+def test_the_admins_delete_of_a_student_is_the_full_erasure(staff_client, maya):
+    account_id = maya.user.pk
+
+    response = staff_client.post(reverse("admin:accounts_student_delete", args=[maya.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=account_id).exists()  # a "deleted" child could still log in before
+    assert rows_of(maya.pk) == dict.fromkeys(rows_of(maya.pk), 0)
+
+
+def test_the_bulk_delete_of_students_and_parents_erases_their_accounts(staff_client, maya):
+    other = StudentFactory()
+    parent = Parent.objects.get(pk=maya.parent_links.first().parent_id)
+    accounts = [maya.user.pk, other.user.pk, parent.user.pk]
+
+    staff_client.post(
+        reverse("admin:accounts_student_changelist"),
+        {"action": "delete_selected", "_selected_action": [maya.pk, other.pk], "post": "yes"},
+    )
+    staff_client.post(
+        reverse("admin:accounts_parent_changelist"),
+        {"action": "delete_selected", "_selected_action": [parent.pk], "post": "yes"},
+    )
+
+    assert not User.objects.filter(pk__in=accounts).exists()
+    assert not Student.objects.filter(pk__in=[maya.pk, other.pk]).exists()
+
+
+def test_a_profile_cannot_be_attached_to_a_staff_account(staff_client):
+    staff = StaffFactory()
+
+    response = staff_client.post(
+        reverse("admin:accounts_student_add"),
+        {
+            "user": staff.public_id,
+            "name": "Sneaky",
+            "email": staff.email,
+            "parent_links-TOTAL_FORMS": 0,
+            "parent_links-INITIAL_FORMS": 0,
+        },
+    )
+
+    assert response.status_code == 200
+    assert "This is a staff account" in str(response.context["adminform"].form.errors["user"])
+    assert not Student.objects.filter(user=staff).exists()

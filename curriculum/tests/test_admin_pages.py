@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth import authenticate
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -11,6 +12,7 @@ from accounts.tests.factories import (
     StudentParentLinkFactory,
     UserFactory,
 )
+from accounts.tests.helpers import sign_in
 from analytics.models import DailyAnalytics, StudentProgress
 from analytics.tests.factories import DailyAnalyticsFactory, StudentProgressFactory
 from curriculum.models import Chapter, Question, QuizSubmission
@@ -300,3 +302,20 @@ def test_the_question_form_refuses_a_correct_index_outside_the_options(staff_cli
         "correct_option": ["The correct option is option 3, which is empty."]
     }
     assert not Question.objects.exists()
+
+
+def test_content_editors_see_answers_but_never_who_gave_them(client):
+    editor = UserFactory(is_staff=True)
+    editor.groups.add(Group.objects.get(name="Content editors"))
+    submission = QuizSubmissionFactory(student__name="Maya Secret", student__user__email="maya.secret@example.com")
+    sign_in(client, editor)
+
+    listing = client.get(admin_url(QuizSubmission, "changelist"))
+    detail = client.get(admin_url(QuizSubmission, "change", submission.pk))
+    search = client.get(admin_url(QuizSubmission, "changelist"), {"q": "Maya"})
+
+    assert listing.status_code == detail.status_code == 200
+    assert submission.question.quiz_id in listing.text
+    for page in (listing, detail, search):
+        assert "Maya Secret" not in page.text and "maya.secret" not in page.text
+    assert list(search.context["cl"].result_list) == []
