@@ -48,8 +48,15 @@ class PrivatePagesMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         # Only a page that read the session can depend on who is signed in; asking now would make a
-        # page that did not (the health probe, during a database outage) read it.
+        # page that did not (the health probe) read it. An error page (500, 503) shows nobody's data,
+        # and asking would try the database once more during an outage.
         session = getattr(request, "session", None)
-        if session is not None and session.accessed and SESSION_KEY in session and "Cache-Control" not in response:
+        if (
+            response.status_code < 500
+            and "Cache-Control" not in response
+            and session is not None
+            and session.accessed
+            and SESSION_KEY in session
+        ):
             add_never_cache_headers(response)
         return response
