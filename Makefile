@@ -16,16 +16,18 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(VENV)/.installed
 
+# The development server on PORT (default 8000); tasks (mail) run in the request, printed to the console.
+PORT ?= 8000
 run: venv
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	TASKS_IMMEDIATE=True $(PY) manage.py migrate --no-input
+	TASKS_IMMEDIATE=True $(PY) manage.py seed_demo
+	TASKS_IMMEDIATE=True $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
-	DATABASE_URL=sqlite://:memory: $(VENV)/bin/mypy accounts curriculum analytics learning family edtech bench
+	DATABASE_URL=sqlite://:memory: $(VENV)/bin/mypy jobs accounts curriculum analytics learning family edtech bench
 
 # Production settings must pass Django's deployment checks, warnings included.
 check-deploy: venv

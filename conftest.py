@@ -61,3 +61,18 @@ def frozen_clock():
     "answered today", the 30 days) cannot see midnight pass during the test."""
     with time_machine.travel(FROZEN_NOW, tick=False) as traveller:
         yield traveller
+
+
+@pytest.fixture
+def run_tasks(transactional_db):
+    """Run every task that is due, as the worker does (manage.py db_worker in batch mode), and return how
+    many ran. The worker reads committed rows: tests that use it run outside a test transaction."""
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    def run() -> int:
+        before = DBTaskResult.objects.finished().count()
+        call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", "--queue-name", "*", verbosity=0)
+        return DBTaskResult.objects.finished().count() - before
+
+    return run

@@ -2,7 +2,7 @@ import zoneinfo
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db import transaction
 
 from accounts import family, throttle
@@ -221,6 +221,16 @@ class LoginForm(AuthenticationForm):
             self.throttled = refusal.code == "throttled"
             raise refusal
         return self.cleaned_data
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """The reset page's form: the mail is left to the task worker (accounts.tasks.send_password_reset),
+    enqueued for any well-formed address, so the page answers alike whether it has an account."""
+
+    def save(self, *, request, use_https=False, **options):  # type: ignore[override]
+        from accounts.tasks import send_password_reset
+
+        send_password_reset.enqueue(self.cleaned_data["email"], request.get_host(), use_https)
 
 
 class TOTPCodeForm(forms.Form):

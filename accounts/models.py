@@ -21,6 +21,14 @@ def new_public_id() -> str:
     return secrets.token_hex(16)
 
 
+def zone_named(time_zone: str | None) -> zoneinfo.ZoneInfo:
+    """The IANA time zone of that name, or the site's TIME_ZONE (none given, or one this machine lacks)."""
+    try:
+        return zoneinfo.ZoneInfo(time_zone or settings.TIME_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -209,10 +217,7 @@ class Student(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         """The time zone whose calendar days count for this student."""
-        try:
-            return zoneinfo.ZoneInfo(self.time_zone or settings.TIME_ZONE)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+        return zone_named(self.time_zone)
 
     @property
     def cache_version(self) -> int:
@@ -247,6 +252,9 @@ class Parent(models.Model):
     phone = models.CharField(max_length=20, null=True, blank=True)
     created_at = models.DateTimeField(null=True, db_default=Now(), editable=False)
     updated_at = models.DateTimeField(null=True, db_default=Now(), editable=False)
+    # Extra, nullable: the parent's IANA time zone (from the browser at sign-up), so their weekly
+    # summary arrives on their Monday morning (NULL: TIME_ZONE).
+    time_zone = models.CharField(max_length=64, null=True, blank=True)
     children = models.ManyToManyField(Student, through="StudentParentLink", related_name="parents")
 
     class Meta:
@@ -255,6 +263,10 @@ class Parent(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zone_named(self.time_zone)
 
 
 class StudentParentLink(models.Model):

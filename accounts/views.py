@@ -13,6 +13,7 @@ from accounts.access import student_required
 from accounts.forms import (
     LoginForm,
     ParentSignupForm,
+    PasswordResetRequestForm,
     StudentProfileForm,
     StudentSignupForm,
     TOTPCodeForm,
@@ -73,6 +74,8 @@ class LoginView(auth_views.LoginView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetRequestForm
+
     def post(self, request, *args, **kwargs):
         address = throttle.client_address(request)
         if ThrottleHit.objects.is_blocked("password-reset-address", address):

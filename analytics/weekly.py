@@ -146,12 +146,30 @@ def parents_to_summarise(batch_size: int = 500) -> Iterator[Parent]:
     last = 0
     while True:
         batch = list(
-            Parent.objects.filter(Exists(linked), pk__gt=last).order_by("pk").only("id", "name", "email")[:batch_size]
+            Parent.objects.filter(Exists(linked), pk__gt=last)
+            .order_by("pk")
+            .only("id", "name", "email", "time_zone")[:batch_size]
         )
         if not batch:
             return
         yield from batch
         last = batch[-1].pk
+
+
+# A parent's summary of last week goes out from this time on their Monday.
+MONDAY_MORNING = datetime.time(7, 0)
+
+
+def due_week(parent: Parent, children: list[Student], now: datetime.datetime) -> Week | None:
+    """The week whose summary is due for this parent now, or None: last week, once it is Monday morning
+    (MONDAY_MORNING) in the parent's time zone and the week is over on every child's own calendar."""
+    local = now.astimezone(parent.zone)
+    week = previous_week(local.date())
+    monday_morning = datetime.datetime.combine(week.sunday + datetime.timedelta(days=1), MONDAY_MORNING, parent.zone)
+    if local < monday_morning:
+        return None
+    todays = {child.pk: rules.local_day(now, child.zone) for child in children}
+    return week if is_over(week, todays) else None
 
 
 def week_to_summarise(children: list[Student], now: datetime.datetime) -> tuple[Week, dict[int, datetime.date]]:

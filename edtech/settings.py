@@ -32,8 +32,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks_db",
     # The project's apps, each importing only from those above it in this list (pyproject.toml's
-    # import-linter contract checks it): accounts, curriculum, analytics, then the pages on top.
+    # import-linter contract checks it): jobs, accounts, curriculum, analytics, then the pages on top.
+    "jobs",
     "accounts",
     "curriculum",
     "analytics",
@@ -210,6 +212,26 @@ else:
             },
         }
     }
+
+# --- Background tasks (Django's Tasks framework) ------------------------------------
+# Pages never wait for a mail server or a periodic job: they enqueue a task, stored in the
+# database (django-tasks-db), and `manage.py db_worker` runs it. TASKS_IMMEDIATE=True runs
+# tasks in the request instead: for development without a worker (`make run` sets it).
+TASKS_IMMEDIATE = env.bool("TASKS_IMMEDIATE", default=False)
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend" if TASKS_IMMEDIATE else "django_tasks_db.DatabaseBackend"
+        ),
+    }
+}
+# The periodic jobs `manage.py run_scheduler` enqueues, each at most once per period (jobs/scheduler.py).
+PERIODIC_TASKS = [
+    # In the small hours of the site's day: sessions, rate-limit records, stale requests and tasks.
+    {"task": "accounts.tasks.purge_expired", "every": "day", "at": "03:00"},
+    # Each parent's summary of last week, on their Monday morning (it checks every hour).
+    {"task": "analytics.tasks.queue_weekly_summaries", "every": "hour"},
+]
 
 # --- Security headers -------------------------------------------------------------
 # With DEBUG off, HTTPS is assumed unless HTTPS=False (plain HTTP on loopback or

@@ -1,16 +1,18 @@
-"""send_weekly_summaries: one e-mail per parent and ISO week about each linked child's week."""
+"""Weekly summaries: one e-mail per parent and ISO week about each linked child's week, queued by the
+command (or the scheduler's hourly job) and sent by the task worker, retried when the mail server fails."""
 
 import datetime
 import io
 import threading
 
 import pytest
+import time_machine
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from accounts.tests.factories import ParentFactory, StaffFactory, StudentFactory, StudentParentLinkFactory
 from accounts.tests.helpers import sign_in
@@ -18,7 +20,8 @@ from analytics.models import WeeklySummary
 from curriculum.tests.factories import ChapterFactory, QuestionFactory
 from learning.tests.helpers import answer
 
-pytestmark = pytest.mark.django_db
+# The task worker reads committed rows: these tests run outside a test transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 # A Wednesday in 2025-W11: by default the e-mails are about 2025-W10, Monday 3 to Sunday 9 March.
 NOW = datetime.datetime(2025, 3, 12, 9, 0, tzinfo=datetime.UTC)
@@ -35,14 +38,22 @@ class RefusingBackend(BaseEmailBackend):
 
 
 @pytest.fixture(autouse=True)
-def frozen_now(monkeypatch):
-    monkeypatch.setattr(timezone, "now", lambda: NOW)
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
 
 
-def send(*args) -> str:
-    out = io.StringIO()
-    call_command("send_weekly_summaries", *args, stdout=out)
-    return out.getvalue()
+@pytest.fixture
+def send(run_tasks):
+    """Run the command, then the task worker; what the command printed."""
+
+    def run(*args) -> str:
+        out = io.StringIO()
+        call_command("send_weekly_summaries", *args, stdout=out)
+        run_tasks()
+        return out.getvalue()
+
+    return run
 
 
 def linked(parent=None, **child):
@@ -56,7 +67,7 @@ def parts(message) -> tuple[str, str]:
     return message.body, html
 
 
-def test_it_sums_up_the_childs_week_in_text_and_html(mailoutbox):
+def test_it_sums_up_the_childs_week_in_text_and_html(mailoutbox, send):
     parent, maya = linked(name="Maya Lopez")
     counting = ChapterFactory(name="Counting")
     first, second = QuestionFactory(chapter=counting), QuestionFactory(chapter=counting)
@@ -74,7 +85,7 @@ def test_it_sums_up_the_childs_week_in_text_and_html(mailoutbox):
 
     output = send()
 
-    assert output.strip() == "Parents e-mailed: 1; skipped as already sent: 0"
+    assert output.strip() == "E-mails queued for parents: 1; skipped as already sent: 0"
     [message] = mailoutbox
     assert message.to == [parent.email]
     assert message.subject == "Learning Quest: your family's week, 3 Mar – 9 Mar 2025"
@@ -97,7 +108,7 @@ def test_it_sums_up_the_childs_week_in_text_and_html(mailoutbox):
     assert "<img" not in html and "<link" not in html
 
 
-def test_one_email_covers_all_of_a_parents_children_and_nudges_the_quiet_one(mailoutbox):
+def test_one_email_covers_all_of_a_parents_children_and_nudges_the_quiet_one(mailoutbox, send):
     parent, maya = linked(name="Maya Lopez")
     _, leo = linked(parent, name="Leo Lopez")
     answer(maya, QuestionFactory(), at=LAST_WEEK)
@@ -114,7 +125,7 @@ def test_one_email_covers_all_of_a_parents_children_and_nudges_the_quiet_one(mai
     assert "Maya Lopez had no answers" not in text
 
 
-def test_a_parent_gets_only_their_own_children_and_one_without_children_gets_nothing(mailoutbox):
+def test_a_parent_gets_only_their_own_children_and_one_without_children_gets_nothing(mailoutbox, send):
     parent, maya = linked(name="Maya Lopez")
     other_parent, sam = linked(name="Sam Okafor")
     ParentFactory()  # no child linked
@@ -123,7 +134,7 @@ def test_a_parent_gets_only_their_own_children_and_one_without_children_gets_not
 
     output = send()
 
-    assert "Parents e-mailed: 2;" in output
+    assert "E-mails queued for parents: 2;" in output
     by_recipient = {message.to[0]: message for message in mailoutbox}
     assert set(by_recipient) == {parent.email, other_parent.email}
     assert "Sam Okafor" not in by_recipient[parent.email].body
@@ -132,21 +143,21 @@ def test_a_parent_gets_only_their_own_children_and_one_without_children_gets_not
     assert WeeklySummary.objects.count() == 2
 
 
-def test_running_again_sends_nothing_twice(mailoutbox):
+def test_running_again_sends_nothing_twice(mailoutbox, send):
     parent, maya = linked()
     answer(maya, QuestionFactory(), at=LAST_WEEK)
     send()
 
     output = send()
 
-    assert output.strip() == "Parents e-mailed: 0; skipped as already sent: 1"
+    assert output.strip() == "E-mails queued for parents: 0; skipped as already sent: 1"
     assert len(mailoutbox) == 1
     claim = WeeklySummary.objects.get()
     assert (claim.parent_id, claim.iso_year, claim.iso_week) == (parent.pk, 2025, 10)
     assert claim.sent_at is not None
 
 
-def test_a_dry_run_sends_and_records_nothing_and_prints_ids_only(mailoutbox):
+def test_a_dry_run_sends_and_records_nothing_and_prints_ids_only(mailoutbox, send):
     parent, maya = linked(name="Maya Lopez")
     answer(maya, QuestionFactory(), at=LAST_WEEK)
 
@@ -159,22 +170,27 @@ def test_a_dry_run_sends_and_records_nothing_and_prints_ids_only(mailoutbox):
     assert not WeeklySummary.objects.exists()
 
 
-def test_a_failed_send_leaves_no_claim_so_the_next_run_sends(settings, mailoutbox):
+def test_a_failed_send_is_tried_again_later_and_never_lost(settings, mailoutbox, send, run_tasks, clock):
     parent, maya = linked()
     answer(maya, QuestionFactory(), at=LAST_WEEK)
     settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusingBackend"}}
 
-    with pytest.raises(CommandError, match=f"Sending failed for parent\\(s\\) {parent.pk}"):
-        send()
+    assert "E-mails queued for parents: 1;" in send()  # the worker's first try fails
 
-    assert not WeeklySummary.objects.exists()
+    failed, retry = DBTaskResult.objects.get(status="FAILED"), DBTaskResult.objects.get(status="READY")
+    assert failed.exception_class_path == "builtins.ConnectionRefusedError"
+    assert retry.args_kwargs["kwargs"] == {"attempt": 2}
+    assert retry.run_after == NOW + datetime.timedelta(minutes=1)
+    assert WeeklySummary.objects.count() == 1  # the claim stays: the week is still this parent's to get
     settings.MAILERS = LOCMEM
-    assert "Parents e-mailed: 1;" in send()
+    assert run_tasks() == 0  # not due yet
+    clock.shift(datetime.timedelta(minutes=1))
+    assert run_tasks() == 1
     assert [message.to for message in mailoutbox] == [[parent.email]]
-    assert WeeklySummary.objects.count() == 1
+    assert "E-mails queued for parents: 0; skipped as already sent: 1" in send()
 
 
-def test_week_picks_another_iso_week(mailoutbox):
+def test_week_picks_another_iso_week(mailoutbox, send):
     parent, maya = linked(name="Maya Lopez")
     answer(maya, QuestionFactory(), at=LAST_WEEK - 7 * DAY)  # 2025-W09
 
@@ -187,12 +203,12 @@ def test_week_picks_another_iso_week(mailoutbox):
 
 
 @pytest.mark.parametrize("week", ["2025-10", "2025-W00", "2025-W53", "last"])
-def test_week_must_be_a_real_iso_week(week):
+def test_week_must_be_a_real_iso_week(week, send):
     with pytest.raises(CommandError, match="--week"):
         send("--week", week)
 
 
-def test_a_week_that_is_not_over_is_not_sent(mailoutbox):
+def test_a_week_that_is_not_over_is_not_sent(mailoutbox, send):
     linked()
 
     output = send("--week", "2025-W11")
@@ -202,7 +218,7 @@ def test_a_week_that_is_not_over_is_not_sent(mailoutbox):
     assert not WeeklySummary.objects.exists()
 
 
-def test_the_week_is_the_childs_own_calendar_week(mailoutbox):
+def test_the_week_is_the_childs_own_calendar_week(mailoutbox, send):
     _, kai = linked(name="Kai", time_zone="America/Los_Angeles")
     question = QuestionFactory()
     # 03:00 UTC on Monday 10 March is still Sunday 9 March in Los Angeles: last week.
@@ -216,11 +232,11 @@ def test_the_week_is_the_childs_own_calendar_week(mailoutbox):
     assert "Answers: 1, 1 correct (100% accuracy)" in message.body
 
 
-def test_a_child_still_on_sunday_gets_the_week_before(monkeypatch, mailoutbox):
+def test_a_child_still_on_sunday_gets_the_week_before(clock, mailoutbox, send):
     parent, _ = linked(time_zone="America/Los_Angeles")
     linked(parent, time_zone="Europe/Paris")
     # Monday 10 March, 05:00 UTC: Monday in Paris, still Sunday in Los Angeles.
-    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime(2025, 3, 10, 5, 0, tzinfo=datetime.UTC))
+    clock.move_to(datetime.datetime(2025, 3, 10, 5, 0, tzinfo=datetime.UTC))
 
     send()
 
@@ -228,7 +244,7 @@ def test_a_child_still_on_sunday_gets_the_week_before(monkeypatch, mailoutbox):
     assert WeeklySummary.objects.get().iso_week == 9  # the latest week over for both children
 
 
-def test_the_queries_do_not_grow_with_the_answers(mailoutbox):
+def test_the_queries_do_not_grow_with_the_answers(mailoutbox, send):
     _, child = linked()
     answer(child, QuestionFactory(), at=LAST_WEEK)
 
@@ -249,8 +265,7 @@ def test_the_queries_do_not_grow_with_the_answers(mailoutbox):
     assert len(mailoutbox) == 2
 
 
-@pytest.mark.django_db(transaction=True)
-def test_parallel_runs_send_each_email_once(mailoutbox):
+def test_parallel_runs_send_each_email_once(mailoutbox, run_tasks):
     for _ in range(3):
         _, child = linked()
         answer(child, QuestionFactory(), at=LAST_WEEK)
@@ -260,7 +275,7 @@ def test_parallel_runs_send_each_email_once(mailoutbox):
     def run():
         try:
             barrier.wait(timeout=10)
-            send()
+            call_command("send_weekly_summaries", stdout=io.StringIO())
         except Exception as error:
             errors.append(error)
         finally:
@@ -273,11 +288,12 @@ def test_parallel_runs_send_each_email_once(mailoutbox):
         thread.join(timeout=30)
 
     assert not errors
+    assert run_tasks() == 3
     assert len(mailoutbox) == 3
     assert WeeklySummary.objects.count() == 3
 
 
-def test_the_admin_lists_the_summaries_sent_and_changes_nothing(client):
+def test_the_admin_lists_the_summaries_sent_and_changes_nothing(client, send):
     _, child = linked()
     answer(child, QuestionFactory(), at=LAST_WEEK)
     send()

@@ -1,4 +1,6 @@
-"""E-mail each parent a summary of their children's week: answers, accuracy, XP, streak and mastery changes."""
+"""Queue each parent's summary of their children's week (the task worker sends it): answers, accuracy, XP,
+streak and mastery changes. The scheduler does this every Monday morning (analytics.tasks); this command
+does it on demand, e.g. for another week."""
 
 import logging
 from typing import Any
@@ -9,6 +11,7 @@ from django.utils import timezone
 
 from accounts.family import children_of
 from analytics.models import WeeklySummary
+from analytics.tasks import send_weekly_summary
 from analytics.weekly import Week, is_over, parents_to_summarise, summary_message, week_to_summarise
 
 logger = logging.getLogger(__name__)
@@ -16,10 +19,11 @@ logger = logging.getLogger(__name__)
 
 class Command(BaseCommand):
     help = (
-        "E-mail each parent a summary of their linked children's week (answers, accuracy, XP, streak, mastery "
-        "changes), at most once per parent and ISO week. By default the week is the previous full ISO week of "
-        "each child's own calendar: run it once Monday has begun for every child (e.g. Monday 12:00 UTC). "
-        "Safe to re-run or run in parallel: a parent already e-mailed for the week is skipped."
+        "Queue for each parent the e-mail summing up their linked children's week (answers, accuracy, XP, "
+        "streak, mastery changes; the task worker sends it), at most once per parent and ISO week. By default "
+        "the week is the previous full ISO week of each child's own calendar. The scheduler queues them every "
+        "Monday morning; this is for another week, or by hand. Safe to re-run or run in parallel: a parent "
+        "already e-mailed for the week is skipped."
     )
 
     def add_arguments(self, parser):
@@ -34,7 +38,6 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
         now = timezone.now()
         sent = skipped = not_over = 0
-        failed = []
 
         for parent in parents_to_summarise():
             children = list(children_of(parent))
@@ -61,38 +64,27 @@ class Command(BaseCommand):
                 sent += 1
                 continue
 
-            # The claim commits before sending: a parallel run finds it and skips this parent.
+            # The claim and the e-mail's task commit together: a parallel run finds the claim and skips
+            # this parent; the worker sends (and retries) the mail.
             with transaction.atomic():
-                claim, created = WeeklySummary.objects.get_or_create(**claim_fields)
+                _, created = WeeklySummary.objects.get_or_create(**claim_fields)
+                if created:
+                    send_weekly_summary.enqueue(parent.pk, parent_week.year, parent_week.number)
             if not created:
                 skipped += 1
                 continue
-            try:
-                summary_message(parent, children, parent_week, todays).send()
-            except Exception as error:
-                claim.delete()  # so that a later run retries this parent
-                failed.append(parent.pk)
-                logger.warning(
-                    "weekly summary not sent parent=%s week=%s error=%s", parent.pk, parent_week, type(error).__name__
-                )
-                continue
-            except BaseException:
-                claim.delete()
-                raise
             sent += 1
             if verbosity >= 2:
-                self.stdout.write(f"E-mailed parent {parent.pk} the week {parent_week} of children {child_ids}")
+                self.stdout.write(
+                    f"Queued the e-mail to parent {parent.pk}: week {parent_week} of children {child_ids}"
+                )
 
         line = (
             f"Dry run, nothing sent or recorded. Parents who would be e-mailed: {sent}"
             if dry_run
-            else f"Parents e-mailed: {sent}"
+            else f"E-mails queued for parents: {sent}"
         )
         line += f"; skipped as already sent: {skipped}"
         if not_over:
             line += f"; skipped as the week is not over yet for a child: {not_over}"
-        if failed:
-            line += f"; failed (a later run retries them): {len(failed)}"
         self.stdout.write(line)
-        if failed:
-            raise CommandError(f"Sending failed for parent(s) {', '.join(map(str, failed))}.", returncode=1)
