@@ -4,8 +4,9 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db import transaction
+from django.http import HttpRequest
 
-from accounts import family, throttle
+from accounts import family, signup, throttle
 from accounts.models import Parent, Student, ThrottleHit, User
 
 GRADE_CHOICES = [("", "—")] + [(str(n), f"Grade {n}") for n in range(1, 13)]
@@ -45,7 +46,8 @@ class SignupForm(forms.Form):
     )
 
     def clean_email(self):
-        return clean_new_email(self.cleaned_data["email"])
+        # Never "this address has an account": the sign-up answers the same either way (accounts.signup).
+        return User.objects.normalize_email(self.cleaned_data["email"])
 
     def clean(self):
         super().clean()
@@ -61,8 +63,18 @@ class SignupForm(forms.Form):
                 self.add_error("password1", error)
         return cleaned
 
-    def create_user(self) -> User:
-        return User.objects.create_user(email=self.cleaned_data["email"], password=self.cleaned_data["password1"])
+    def begin(self, request: HttpRequest) -> None:
+        """Start the sign-up: the account waits for the link mailed to its address (accounts.signup)."""
+        signup.begin(
+            email=self.cleaned_data["email"],
+            password=self.cleaned_data["password1"],
+            create_profile=self.create_profile,
+            host=request.get_host(),
+            secure=request.is_secure(),
+        )
+
+    def create_profile(self, user: User) -> Student | Parent:
+        raise NotImplementedError
 
 
 class StudentSignupForm(SignupForm):
@@ -79,9 +91,7 @@ class StudentSignupForm(SignupForm):
         except forms.ValidationError:
             return None
 
-    @transaction.atomic
-    def save(self) -> Student:
-        user = self.create_user()
+    def create_profile(self, user: User) -> Student:
         student = Student.objects.create(
             user=user,
             email=user.email,
@@ -102,11 +112,22 @@ class ParentSignupForm(SignupForm):
         error_messages={"invalid": "Enter a phone number: digits, spaces, +, ( ) and - only."},
     )
 
-    @transaction.atomic
-    def save(self) -> Parent:
-        user = self.create_user()
+    # Filled from the browser by static/js/timezone.js: the weekly summary arrives on the parent's Monday.
+    time_zone = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-fill-from-browser": "1"}))
+
+    def clean_time_zone(self):
+        try:
+            return clean_time_zone(self.cleaned_data.get("time_zone"))
+        except forms.ValidationError:
+            return None
+
+    def create_profile(self, user: User) -> Parent:
         return Parent.objects.create(
-            user=user, email=user.email, name=self.cleaned_data["name"], phone=self.cleaned_data["phone"] or None
+            user=user,
+            email=user.email,
+            name=self.cleaned_data["name"],
+            phone=self.cleaned_data["phone"] or None,
+            time_zone=self.cleaned_data["time_zone"],
         )
 
 

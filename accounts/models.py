@@ -287,6 +287,17 @@ class StudentParentLink(models.Model):
         return f"{self.parent} → {self.student}"
 
 
+class SignupConfirmation(models.Model):
+    """A sign-up waiting for its e-mail link: the account exists, inactive, until the link is followed.
+    Unconfirmed after SIGNUP_CONFIRMATION_DAYS, the account is deleted with it (accounts.retention)."""
+
+    user = models.OneToOneField(User, on_delete=models.DB_CASCADE, related_name="signup_confirmation")
+    created_at = models.DateTimeField(db_default=Now())
+
+    def __str__(self):
+        return f"sign-up of account {self.user_id}, {self.created_at:%Y-%m-%d}"
+
+
 class FamilyCodeAttempt(models.Model):
     """A wrong family code typed by a parent: counted in the database so the limit holds without Redis."""
 

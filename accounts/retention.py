@@ -12,8 +12,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts import family
-from accounts.models import FamilyCodeAttempt, ThrottleHit
+from accounts.models import FamilyCodeAttempt, ThrottleHit, User
 from jobs.models import stale_task_results
+
+SIGNUP_CONFIRMATION_DAYS = 7
 
 
 def stale_records(now: datetime.datetime) -> dict[str, QuerySet[Any]]:
@@ -23,6 +25,10 @@ def stale_records(now: datetime.datetime) -> dict[str, QuerySet[Any]]:
         "rate-limit hits": ThrottleHit.objects.expired(now),
         "wrong family codes": FamilyCodeAttempt.objects.filter(attempted_at__lt=now - family.WRONG_CODE_WINDOW),
         "finished background tasks": stale_task_results(now),
+        # A sign-up whose e-mail link was never followed: the inactive account and its profile.
+        "unconfirmed sign-ups": User.objects.filter(
+            signup_confirmation__created_at__lt=now - datetime.timedelta(days=SIGNUP_CONFIRMATION_DAYS)
+        ),
     }
 
 

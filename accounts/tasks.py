@@ -2,13 +2,16 @@
 
 import datetime
 import logging
+from typing import Any
 
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.tasks import task
 from django.template import loader
+from django.urls import reverse
 
-from accounts import retention
+from accounts import retention, signup
+from accounts.models import User
 from jobs import mail
 
 logger = logging.getLogger(__name__)
@@ -45,6 +48,46 @@ def send_password_reset(email: str, domain: str, use_https: bool, attempt: int =
         return send_password_reset.using(run_after=when).enqueue(email, domain, use_https, attempt=attempt + 1)
 
     return mail.send(form.messages, attempt=attempt, again=again)
+
+
+def _message(template: str, context: dict[str, Any], to: str) -> EmailMessage:
+    subject = "".join(loader.render_to_string(f"accounts/email/{template}_subject.txt", context).splitlines())
+    return EmailMessage(subject, loader.render_to_string(f"accounts/email/{template}.txt", context), to=[to])
+
+
+@task()
+def send_signup_confirmation(user_id: int, domain: str, use_https: bool, attempt: int = 1) -> int:
+    """The link that opens a new account (accounts.signup), to its address; nothing once it is open."""
+    user = User.objects.filter(pk=user_id, is_active=False, signup_confirmation__isnull=False).first()
+    messages = []
+    if user is not None:
+        uidb64, token = signup.link_path_parts(user)
+        path = reverse("signup_confirm", args=[uidb64, token])
+        link = f"{'https' if use_https else 'http'}://{domain}{path}"
+        messages.append(_message("signup_confirm", {"link": link, "domain": domain}, user.email))
+
+    def again(when: datetime.datetime) -> object:
+        return send_signup_confirmation.using(run_after=when).enqueue(user_id, domain, use_https, attempt=attempt + 1)
+
+    return mail.send(messages, attempt=attempt, again=again)
+
+
+@task()
+def send_account_exists_notice(email: str, domain: str, use_https: bool, attempt: int = 1) -> int:
+    """Someone signed up with an address that has an account: its owner hears of it (and the page that
+    started it said nothing different)."""
+    scheme = "https" if use_https else "http"
+    context = {
+        "login": f"{scheme}://{domain}{reverse('login')}",
+        "reset": f"{scheme}://{domain}{reverse('password_reset')}",
+        "domain": domain,
+    }
+    messages = [_message("account_exists", context, email)] if User.objects.with_email(email).exists() else []
+
+    def again(when: datetime.datetime) -> object:
+        return send_account_exists_notice.using(run_after=when).enqueue(email, domain, use_https, attempt=attempt + 1)
+
+    return mail.send(messages, attempt=attempt, again=again)
 
 
 @task()

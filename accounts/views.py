@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import family, throttle
+from accounts import family, signup, throttle
 from accounts.access import student_required
 from accounts.forms import (
     LoginForm,
@@ -89,41 +89,67 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().post(request, *args, **kwargs)
 
 
-def _signup(request, form_class, template, start_page, welcome):
+def _signup(request, form_class, template):
+    """A sign-up with an e-mail address: every attempt counts towards the address's limit, and a valid one
+    is answered "check your e-mail", whether or not the address had an account (accounts.signup)."""
     if request.user.is_authenticated:
         return redirect("home")
     form = form_class(request.POST or None)
-    address = throttle.client_address(request)
-    if request.method == "POST" and ThrottleHit.objects.is_blocked("signup-address", address):
-        form.is_valid()
-        form.add_error(None, TOO_MANY_SIGNUPS)
-        return render(request, template, {"form": form}, status=429)
-    if request.method == "POST" and form.is_valid():
-        profile = form.save()
+    if request.method == "POST":
+        address = throttle.client_address(request)
+        if ThrottleHit.objects.is_blocked("signup-address", address):
+            form.is_valid()
+            form.add_error(None, TOO_MANY_SIGNUPS)
+            return render(request, template, {"form": form}, status=429)
         ThrottleHit.objects.hit("signup-address", address)
-        login(request, profile.user, backend="accounts.backends.EmailBackend")
-        messages.success(request, welcome.format(name=profile.name))
-        return redirect(start_page)
+        if form.is_valid():
+            form.begin(request)
+            return redirect_303("signup_sent")
     status = 400 if request.method == "POST" else 200
     return render(request, template, {"form": form}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 def signup_student(request):
-    return _signup(
-        request, StudentSignupForm, "accounts/signup_student.html", "learn", "Welcome, {name}! Pick a chapter to start."
-    )
+    return _signup(request, StudentSignupForm, "accounts/signup_student.html")
 
 
 @require_http_methods(["GET", "POST"])
 def signup_parent(request):
-    return _signup(
-        request,
-        ParentSignupForm,
-        "accounts/signup_parent.html",
-        "family",
-        "Welcome, {name}! Link your child with their family code.",
-    )
+    return _signup(request, ParentSignupForm, "accounts/signup_parent.html")
+
+
+def signup_sent(request):
+    return render(request, "accounts/signup_sent.html")
+
+
+WELCOME = {
+    "student": "Welcome, {name}! Pick a chapter to start.",
+    "parent": "Welcome, {name}! Link your child with their family code.",
+}
+
+
+@require_http_methods(["GET", "POST"])
+def signup_confirm(request, uidb64, token):
+    """The link from the sign-up mail: a button to finish (a mail scanner that opens links changes nothing),
+    then the account opens and signs in."""
+    user = signup.pending_account(uidb64, token)
+    if user is None:
+        return render(request, "accounts/signup_link_invalid.html", status=400)
+    if request.method == "POST":
+        signup.confirm(user)
+        login(request, user, backend="accounts.backends.EmailBackend")
+        role = user.role
+        messages.success(request, WELCOME.get(role, "Welcome!").format(name=getattr(user, role).name if role else ""))
+        return redirect_303(HOME_BY_ROLE.get(role, "profile_missing"))
+    return render(request, "accounts/signup_confirm.html", {"email": user.email})
+
+
+def redirect_303(to, *args):
+    """Post/Redirect/Get: the browser GETs the next page."""
+    response = redirect(to, *args)
+    response.status_code = 303
+    return response
 
 
 @student_required

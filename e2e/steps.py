@@ -2,6 +2,8 @@
 
 import re
 
+from django.core import mail
+from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from accounts.tests.factories import PASSWORD
@@ -11,13 +13,24 @@ QUESTION_URL = re.compile(r"/learn/(?P<chapter>[^/]+)/q/(?P<quiz>[^/]+)/$")
 
 
 def sign_up(page: Page, path: str, *, name: str, email: str, button: str) -> None:
-    """Fill a sign-up form (the student's or the parent's) and send it."""
+    """Fill a sign-up form (the student's or the parent's), send it, and follow the link it mails."""
     page.goto(path)
     page.get_by_label("Your name").fill(name)
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Password again").fill(PASSWORD)
     page.get_by_role("button", name=button).click()
+    expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
+    page.goto(mailed_link(email, "/accounts/signup/confirm/"))
+    page.get_by_role("button", name="Open my account").click()
+
+
+def mailed_link(to: str, path: str) -> str:
+    """Run the task worker (as the worker process would), and the path of the link it mailed to `to`."""
+    call_command("db_worker", "--batch", "--interval", "0", "--no-startup-delay", "--queue-name", "*", verbosity=0)
+    bodies = [message.body for message in mail.outbox if message.to == [to]]
+    assert bodies, f"no mail to {to}"
+    return re.search(rf"https?://[^/\s]+({re.escape(path)}\S*)", bodies[-1])[1]
 
 
 def log_in(page: Page, email: str, password: str = PASSWORD) -> None:

@@ -12,3 +12,13 @@ def sign_in(client, user, *, second_factor: bool = True):
         session[SECOND_FACTOR_DONE] = True
         session.save()
     return client
+
+
+def confirm_signup(client, mailoutbox, run_tasks):
+    """Run the task worker, open the sign-up link it mailed, and finish: the final response."""
+    import re
+
+    run_tasks()
+    (link,) = re.findall(r"http://testserver(/accounts/signup/confirm/[^/\s]+/[^/\s]+/)", mailoutbox[-1].body)
+    assert client.get(link).status_code == 200
+    return client.post(link)

@@ -62,6 +62,8 @@ MATRIX = {
     "/healthz": {"*": 200},
     "/accounts/signup/student/": {"anonymous": 200, "*": HOME},
     "/accounts/signup/parent/": {"anonymous": 200, "*": HOME},
+    "/accounts/signup/sent/": {"*": 200},
+    "/accounts/signup/confirm/MQ/not-a-token/": {"*": 400},  # a link that confirms nothing
     "/learn/": {"anonymous": LOGIN, "student": 200, "other_student": 200, "*": 403},
     "/learn/{chapter}/": {"anonymous": LOGIN, "student": 200, "other_student": 200, "*": 403},
     "/learn/{chapter}/q/{quiz}/": {"anonymous": LOGIN, "student": 200, "other_student": 200, "*": 403},
@@ -129,6 +131,7 @@ def test_access_matrix(client, world, pattern, role):
 POSTS = [
     "/accounts/signup/student/",
     "/accounts/signup/parent/",
+    "/accounts/signup/confirm/MQ/not-a-token/",
     "/accounts/login/",
     "/accounts/logout/",
     "/learn/{chapter}/q/{quiz}/",

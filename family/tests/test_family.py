@@ -7,7 +7,7 @@ import pytest
 from accounts import family
 from accounts.models import FamilyCodeAttempt, Parent, StudentParentLink
 from accounts.tests.factories import ParentFactory, StaffFactory, StudentFactory, StudentParentLinkFactory
-from accounts.tests.helpers import sign_in
+from accounts.tests.helpers import confirm_signup, sign_in
 from curriculum.tests.factories import QuestionFactory
 from learning.tests.helpers import answer
 
@@ -29,8 +29,8 @@ def world():
     return {"a": a, "b": b, "x": x, "y": y, "student": StudentFactory(), "staff": StaffFactory()}
 
 
-def test_a_parent_signs_up_and_lands_on_family(client):
-    response = client.post(
+def test_a_parent_signs_up_and_lands_on_family(client, mailoutbox, run_tasks):
+    client.post(
         "/accounts/signup/parent/",
         {
             "name": "Ana Lopez",
@@ -38,10 +38,13 @@ def test_a_parent_signs_up_and_lands_on_family(client):
             "password1": "a-long-unusual-pass",
             "password2": "a-long-unusual-pass",
             "phone": "+1 555 0100",
+            "time_zone": "Asia/Tokyo",
         },
     )
+    response = confirm_signup(client, mailoutbox, run_tasks)
     assert response["Location"] == "/family/"
     parent = Parent.objects.get()
+    assert parent.time_zone == "Asia/Tokyo"
     assert (parent.name, parent.phone, parent.user.email) == ("Ana Lopez", "+1 555 0100", "ana@example.com")
     assert "No child linked yet" in client.get("/family/").content.decode()
 
