@@ -21,7 +21,11 @@ CONTENT_TYPES = {"json": "application/json; charset=utf-8", "csv": "text/csv; ch
 
 
 class QuestionImportForm(forms.Form):
-    file = forms.FileField(help_text="UTF-8 text: JSON, CSV or Moodle GIFT, at most 5 MB.")
+    file = forms.FileField(
+        help_text="UTF-8 text: JSON, CSV or Moodle GIFT, at most 5 MB.",
+        # static/admin/upload-limit.js refuses a larger file in the browser, before it is sent.
+        widget=forms.ClearableFileInput(attrs={"data-max-bytes": MAX_UPLOAD_BYTES, "accept": ".json,.csv,.gift,.txt"}),
+    )
     file_format = forms.ChoiceField(
         label="Format",
         required=False,

@@ -10,6 +10,7 @@ from accounts.models import User
 from accounts.tests.factories import PASSWORD, StudentFactory
 from curriculum.models import Chapter, Question
 from e2e import steps
+from e2e.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
@@ -69,3 +70,25 @@ def test_staff_add_a_chapter_and_a_question_that_a_student_then_answers(new_cont
     steps.answer(learner, correctly=True)
     assert steps.stats(learner)[:2] == ["+20 XP this answer", "20 XP in total"]
     expect(learner.get_by_role("region", name="Explanation")).to_contain_text("Rain is water falling from clouds.")
+
+
+def test_the_import_page_refuses_a_file_over_5_mb_before_sending_it(new_context, log_in_context):
+    staff = User.objects.create_superuser(email="staff@example.com", password=PASSWORD)
+    page = log_in_context(new_context(), staff).new_page()
+    page.goto("/admin/curriculum/question/import/")
+    posts = []
+    page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+
+    big = {"name": "questions.json", "mimeType": "application/json", "buffer": b" " * (5 * 1024 * 1024 + 1)}
+    page.get_by_label("File:").set_input_files(files=[big])
+    expect(page.get_by_role("alert")).to_have_text("The file is larger than 5 MB: split it.")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "admin-import-too-large.png", full_page=True)
+    page.get_by_role("button", name="Import").click()
+    page.wait_for_timeout(300)
+
+    assert posts == []
+    assert not Question.objects.exists()
+
+    page.get_by_label("File:").set_input_files(files=[{**big, "buffer": b"[]"}])
+    expect(page.get_by_role("alert")).to_be_hidden()

@@ -5,7 +5,10 @@ import logging
 import re
 import uuid
 
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.http import HttpResponse
+from django.template import loader
 from django.utils.cache import add_never_cache_headers
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -60,3 +63,34 @@ class PrivatePagesMiddleware:
         ):
             add_never_cache_headers(response)
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse (413) a request whose body is larger than it may be, before reading any of it.
+
+    The limit is MAX_REQUEST_BYTES, or MAX_UPLOAD_REQUEST_BYTES for the paths of UPLOAD_PATHS (the
+    question import). A body of unknown length (chunked) is refused with 411: nginx, in front, always
+    sends the length; and nginx itself refuses a body over its client_max_body_size.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = (
+            settings.MAX_UPLOAD_REQUEST_BYTES if request.path in settings.UPLOAD_PATHS else settings.MAX_REQUEST_BYTES
+        )
+        length = request.META.get("CONTENT_LENGTH") or ""
+        if not length and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
+            return HttpResponse("A request body needs a Content-Length.\n", status=411, content_type="text/plain")
+        try:
+            too_large = int(length or 0) > limit
+        except ValueError:
+            return HttpResponse("Bad Content-Length.\n", status=400, content_type="text/plain")
+        if too_large:
+            # Rendered without the request: this runs before sessions and users are loaded.
+            page = loader.render_to_string("errors/413.html", {"limit_mb": limit // (1024 * 1024)})
+            response = HttpResponse(page, status=413)
+            response["Connection"] = "close"  # the unread body is not read: the connection cannot be reused
+            return response
+        return self.get_response(request)

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "edtech.middleware.RequestIdMiddleware",
+    "edtech.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -57,6 +58,15 @@ MIDDLEWARE = [
     "edtech.middleware.PrivatePagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# Request bodies: refused (413) above these before a byte is read (edtech.middleware); nginx, in
+# front, refuses above 6 MB too (client_max_body_size 6m). The question import takes files of up to
+# 5 MB (curriculum.admin_transfer.MAX_UPLOAD_BYTES), in memory. MB here are 2**20 bytes, as nginx's.
+MAX_REQUEST_BYTES = 1 * 1024 * 1024
+MAX_UPLOAD_REQUEST_BYTES = 6 * 1024 * 1024
+UPLOAD_PATHS = ["/admin/curriculum/question/import/"]
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_REQUEST_BYTES
 
 ROOT_URLCONF = "edtech.urls"
 WSGI_APPLICATION = "edtech.wsgi.application"

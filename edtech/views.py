@@ -1,6 +1,7 @@
 import logging
 import sys
 
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpResponseServerError, JsonResponse
@@ -16,7 +17,9 @@ DATABASE_DOWN = (DatabaseError, PoolTimeout)
 
 @never_cache
 def healthz(request):
-    """{"database": "ok"|"error", "cache": "ok"|"degraded"}; 503 when the database does not answer."""
+    """{"database": "ok"|"error", "cache": "ok"|"degraded", "static": "ok"|"error"}: 503 when the database
+    does not answer, or when the static files were not collected (every page would fail: their
+    manifest tells the pages the files' hashed names)."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -29,8 +32,22 @@ def healthz(request):
         cache_state = "ok" if cache.get("healthz") == "ok" else "degraded"
     except Exception:  # any cache backend error means degraded, never an error page
         cache_state = "degraded"
-    status = 200 if database == "ok" else 503
-    return JsonResponse({"database": database, "cache": cache_state}, status=status)
+    static = "ok" if _static_files_collected() else "error"
+    status = 200 if database == "ok" and static == "ok" else 503
+    return JsonResponse({"database": database, "cache": cache_state, "static": static}, status=status)
+
+
+def _static_files_collected() -> bool:
+    """With the manifest storage (DEBUG off), whether collectstatic has run: the stylesheet every page links
+    must have its hashed name. Without a manifest (development), files are served as they are."""
+    if not hasattr(staticfiles_storage, "stored_name"):
+        return True
+    try:
+        staticfiles_storage.stored_name("css/app.css")
+    except ValueError:
+        logger.error("healthz: the static files are not collected (run manage.py collectstatic)")
+        return False
+    return True
 
 
 def server_error(request):

@@ -302,3 +302,72 @@ class AppServer:
 
     def __exit__(self, *exc_info):
         self.stop()
+
+
+class NginxServer:
+    """nginx with the project's site (deploy/nginx/learning-quest.conf.template) in front of an upstream,
+    on a free loopback port, under a directory of its own: as in production, but started by a test."""
+
+    def __init__(self, root_dir: Path, *, upstream: str):
+        executable = shutil.which("nginx") or "/usr/sbin/nginx"
+        if not os.access(executable, os.X_OK):
+            raise RuntimeError("nginx not found: the stack tests need Debian's nginx (apt-get install nginx-light).")
+        self.executable = executable
+        self.dir = root_dir / "nginx"
+        self.dir.mkdir()
+        os.chmod(self.dir, 0o777)  # noqa: S103 - nginx's workers (nobody) write their temporary files here
+        self.log = self.dir / "nginx.log"
+        self.port = free_port()
+        site = subprocess.run(  # noqa: S603 - the project's own script, fixed arguments
+            [str(PROJECT_DIR / "deploy" / "render-nginx"), upstream, str(self.port)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        (self.dir / "site.conf").write_text(site)
+        temp_paths = "\n".join(
+            f"    {kind}_temp_path {self.dir}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        (self.dir / "nginx.conf").write_text(
+            f"pid {self.dir}/nginx.pid;\nerror_log stderr;\nworker_processes 1;\n"
+            f"events {{ worker_connections 256; }}\n"
+            f"http {{\n{temp_paths}\n    include {self.dir}/site.conf;\n}}\n"
+        )
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        command = [self.executable, "-p", str(self.dir), "-c", str(self.dir / "nginx.conf"), "-g", "daemon off;"]
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        wait_until(self._listening, timeout=10, what=f"nginx on port {self.port}")
+
+    def _listening(self) -> bool:
+        if self.process.poll() is not None:
+            raise RuntimeError(f"nginx exited ({self.process.returncode}):\n{tail(self.log)}")
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                return True
+        except OSError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+        self.process = None
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()

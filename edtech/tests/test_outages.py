@@ -215,7 +215,7 @@ def test_the_site_works_while_redis_is_down_and_uses_redis_again_when_it_is_back
 
     health = student.get("/healthz")
     assert health.status == 200, stack.server_log()
-    assert health.json() == {"database": "ok", "cache": "degraded"}
+    assert health.json() == {"database": "ok", "cache": "degraded", "static": "ok"}
     for page in PAGES:
         assert student.get(page).status == 200, f"{page}\n{stack.server_log()}"
 
@@ -241,7 +241,7 @@ def test_the_site_works_while_redis_is_down_and_uses_redis_again_when_it_is_back
     stack.redis.start()
     student.history.clear()
     wait_until(
-        lambda: student.get("/healthz").json() == {"database": "ok", "cache": "ok"},
+        lambda: student.get("/healthz").json() == {"database": "ok", "cache": "ok", "static": "ok"},
         timeout=10,  # the cache is skipped for 5 s after its last failure (edtech/redis_breaker.py)
         what="healthz reporting the cache ok again",
         stack=stack,
@@ -266,7 +266,7 @@ def test_a_hanging_redis_costs_a_request_at_most_one_socket_timeout(servers_up, 
     finally:
         stack.redis.resume()
     wait_until(
-        lambda: student.get("/healthz").json() == {"database": "ok", "cache": "ok"},
+        lambda: student.get("/healthz").json() == {"database": "ok", "cache": "ok", "static": "ok"},
         timeout=15,  # every worker's breaker must close again (5 s after its last failure)
         what="healthz reporting the cache ok again",
         stack=stack,
@@ -286,7 +286,7 @@ def test_a_database_outage_is_a_friendly_503_and_the_app_recovers_without_a_rest
     for _ in range(8):
         health = student.get("/healthz")
         assert health.status == 503, f"{health.status} {health.text[:2000]}\n{stack.server_log()}"
-        assert health.json() == {"database": "error", "cache": "ok"}
+        assert health.json() == {"database": "error", "cache": "ok", "static": "ok"}
         if health.seconds > 1:
             break
     else:

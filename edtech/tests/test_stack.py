@@ -1,0 +1,126 @@
+"""The shipped stack, run for real on loopback: nginx in front of gunicorn (the project's configs), and
+what each of them refuses. gunicorn never faces a slow client; no body is read beyond its limit."""
+
+import contextlib
+import secrets
+import socket
+import subprocess
+import threading
+import time
+import urllib.request
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from edtech.tests import servers
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PROJECT = servers.PROJECT_DIR
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory, django_db_setup, django_db_blocker):
+    """gunicorn (DEBUG off, on the test database) with nginx in front of it."""
+    root = tmp_path_factory.mktemp("stack")
+    with django_db_blocker.unblock():
+        database = settings.DATABASES["default"]
+        database_url = (
+            f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{connection.settings_dict['NAME']}"
+        )
+    app = servers.AppServer(
+        root, database_url=database_url, redis_url=settings.REDIS_URL or "", secret_key=secrets.token_urlsafe(50)
+    )
+    app.env["CACHE_KEY_PREFIX"] = "stack-test"
+    app.manage("collectstatic", "--no-input")
+    with app, servers.NginxServer(root, upstream=f"127.0.0.1:{app.port}") as nginx:
+        yield app, nginx
+
+
+def get(url: str, timeout: float = 5) -> tuple[int, float]:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    started = time.monotonic()
+    try:
+        with opener.open(url, timeout=timeout) as response:
+            return response.status, time.monotonic() - started
+    except urllib.error.HTTPError as error:
+        return error.code, time.monotonic() - started
+
+
+def slow_body_clients(port: int, count: int, stop: threading.Event) -> list[threading.Thread]:
+    """Clients that announce a large POST body and send it one byte a second (slowloris)."""
+
+    def dribble():
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            sock.sendall(b"POST /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\n")
+            while not stop.is_set():
+                sock.sendall(b"x")
+                stop.wait(1)
+
+    threads = [threading.Thread(target=dribble, daemon=True) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    return threads
+
+
+def test_the_nginx_config_is_valid():
+    result = subprocess.run(  # noqa: S603 - the project's script
+        [str(PROJECT / "deploy" / "render-nginx"), "127.0.0.1:8000", "8080", "--check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_twenty_slow_clients_do_not_stop_healthz_behind_nginx(stack):
+    _app, nginx = stack
+    stop = threading.Event()
+    clients = slow_body_clients(nginx.port, 20, stop)
+    try:
+        time.sleep(2)  # every slow client has its connection open and is dribbling
+        timings = [get(f"{nginx.base_url}/healthz") for _ in range(5)]
+    finally:
+        stop.set()
+        for client in clients:
+            client.join(timeout=5)
+
+    assert all(status == 200 for status, _ in timings), timings
+    assert max(seconds for _, seconds in timings) < 1, timings
+
+
+def test_a_huge_body_is_refused_before_it_is_read(stack):
+    app, nginx = stack
+    for port, expected in ((app.port, b"413"), (nginx.port, b"413")):
+        started = time.monotonic()
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.sendall(b"POST /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 300000000\r\n\r\nxxxx")
+            answer = sock.recv(200)
+        assert answer.split(b" ")[1] == expected, answer
+        assert time.monotonic() - started < 2
+
+
+def test_the_access_logs_hold_no_reset_token_and_no_forged_line(stack):
+    app, nginx = stack
+    get(f"{nginx.base_url}/accounts/reset/MQ/set-abcdef0123456789/")
+    get(f"{nginx.base_url}/x%0Atime=forged%20status=200/")
+    time.sleep(0.5)
+
+    for log in (app.log, nginx.log):
+        text = log.read_text(errors="replace")
+        assert "abcdef0123456789" not in text, log
+        assert "/accounts/reset/[redacted]/" in text, log
+        assert not any(line.startswith("time=forged") for line in text.splitlines()), log
+
+
+def test_gunicorn_binds_to_loopback_unless_told_otherwise():
+    result = subprocess.run(  # noqa: S603 - the venv's Python
+        [servers.sys.executable, "-c", "import runpy; print(runpy.run_path('gunicorn.conf.py')['bind'])"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    assert result.stdout.strip() == "127.0.0.1:8000"
