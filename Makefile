@@ -7,14 +7,41 @@ PY := $(VENV)/bin/python
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/edtech
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 
-.PHONY: run test lint check-deploy venv clean loadtest backup restore bench bench-matrix
+.PHONY: run test lint check-deploy check-stack system-packages venv clean loadtest backup restore bench bench-matrix
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
+	@$(PYTHON_BOOT) -c 'import sys; sys.exit(sys.version_info[:2] < (3, 13))' 2>/dev/null || \
+		{ echo "make: Python 3.13 is needed (.python-version; e.g. pyenv install 3.13), found: $$($(PYTHON_BOOT) --version 2>&1)" >&2; exit 1; }
 	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
 venv: $(VENV)/.installed
+
+# Debian packages the tests use: Chromium (the browser tests), nginx and envsubst (the stack tests and
+# the nginx config check). Installed when missing if we are root; otherwise one line says what to install.
+# Node.js 20.19 or later runs dclint (npm); Debian 12's own nodejs (18) is too old for it.
+DEBIAN_PACKAGES := chromium:/usr/bin/chromium nginx-light:/usr/sbin/nginx gettext-base:/usr/bin/envsubst
+system-packages:
+	@missing=""; for entry in $(DEBIAN_PACKAGES); do [ -x "$${entry#*:}" ] || missing="$$missing $${entry%%:*}"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" -ne 0 ]; then echo "make: missing Debian packages; as root run: apt-get install$$missing" >&2; exit 1; fi; \
+		echo "make: installing$$missing (apt-get)"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends$$missing >/dev/null; \
+	fi
+	@node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' 2>/dev/null || \
+		{ echo "make: Node.js 20.19 or later is needed for dclint (found: $$(node --version 2>&1 || echo none))" >&2; exit 1; }
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+
+# The shipped stack's files: the nginx site passes `nginx -t`; docker-compose.yml validates against the
+# Compose Specification (dclint: the schema, and its style rules with no warning allowed).
+check-stack: system-packages node_modules/.package-lock.json
+	deploy/render-nginx 127.0.0.1:8000 8080 --check
+	node_modules/.bin/dclint --max-warnings 0 docker-compose.yml
+	@echo "dclint: docker-compose.yml is valid"
 
 # The development server on PORT (default 8000); tasks (mail) run in the request, printed to the console.
 PORT ?= 8000
@@ -36,14 +63,14 @@ check-deploy: venv
 		EMAIL_URL=smtp+tls://mail.example.com:587 ALLOWED_HOSTS=learn.example.com \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
-test: venv lint check-deploy
+test: venv system-packages lint check-deploy check-stack
 	# Models and migrations agree (needs no database: an empty in-memory one).
 	DATABASE_URL=sqlite://:memory: $(PY) manage.py makemigrations --check --dry-run
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		$(PY) -W error::DeprecationWarning -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles test-artifacts
+	rm -rf $(VENV) node_modules staticfiles test-artifacts
 
 # A bounded load test on loopback (README, "Load test"): a fresh edtech_load database,
 # gunicorn with DEBUG off, locust for 60 s; fails on any 5xx or on drift.

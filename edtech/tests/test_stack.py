@@ -2,17 +2,23 @@
 what each of them refuses. gunicorn never faces a slow client; no body is read beyond its limit."""
 
 import contextlib
+import http.cookiejar
+import re
 import secrets
 import socket
 import subprocess
 import threading
 import time
+import urllib.parse
 import urllib.request
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
+from accounts.models import ThrottleHit, User
+from accounts.tests.factories import PASSWORD, StudentFactory
 from edtech.tests import servers
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,6 +39,7 @@ def stack(tmp_path_factory, django_db_setup, django_db_blocker):
         root, database_url=database_url, redis_url=settings.REDIS_URL or "", secret_key=secrets.token_urlsafe(50)
     )
     app.env["CACHE_KEY_PREFIX"] = "stack-test"
+    app.env["TRUST_X_FORWARDED_FOR"] = "True"  # as in docker-compose.yml: only nginx reaches gunicorn
     app.manage("collectstatic", "--no-input")
     with app, servers.NginxServer(root, upstream=f"127.0.0.1:{app.port}") as nginx:
         yield app, nginx
@@ -112,6 +119,41 @@ def test_the_access_logs_hold_no_reset_token_and_no_forged_line(stack):
         assert "abcdef0123456789" not in text, log
         assert "/accounts/reset/[redacted]/" in text, log
         assert not any(line.startswith("time=forged") for line in text.splitlines()), log
+
+
+def test_a_sign_in_passes_through_nginx_counted_under_the_address_nginx_saw(stack):
+    _app, nginx = stack
+    # Hashed as production hashes (the tests' fast hasher is not among gunicorn's).
+    hasher = PBKDF2PasswordHasher()
+    StudentFactory(
+        user=User.objects.create(email="reader@example.com", password=hasher.encode(PASSWORD, hasher.salt()))
+    )
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), urllib.request.HTTPCookieProcessor(jar))
+    login = f"{nginx.base_url}/accounts/login/"
+    page = opener.open(login, timeout=5).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+    def sign_in(password):
+        form = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": token, "username": "reader@example.com", "password": password}
+        )
+        request = urllib.request.Request(  # noqa: S310 - http:// on loopback
+            login,
+            data=form.encode(),
+            # A browser's Origin has the port; a client's own X-Forwarded-For must not pick the address.
+            headers={"Origin": nginx.base_url, "X-Forwarded-For": "203.0.113.9"},
+        )
+        try:
+            with opener.open(request, timeout=5) as response:
+                return response.status, response.url
+        except urllib.error.HTTPError as error:
+            return error.code, error.url
+
+    assert sign_in("not the password")[0] == 400  # the form again, with its error
+    assert ThrottleHit.objects.filter(scope="login-address", key=ThrottleHit.objects.key("127.0.0.1")).count() == 1
+    assert not ThrottleHit.objects.filter(key=ThrottleHit.objects.key("203.0.113.9")).exists()
+    assert sign_in(PASSWORD) == (200, f"{nginx.base_url}/learn/")  # signed in, and on to the student's home
 
 
 def test_gunicorn_binds_to_loopback_unless_told_otherwise():
