@@ -42,6 +42,7 @@ def world():
         "ids": {
             "child": student.pk,
             "other_child": other_student.pk,
+            "parent": parent.pk,
             "chapter": question.chapter_id,
             "quiz": question.quiz_id,
             "submission": submission.pk,
@@ -53,8 +54,9 @@ LOGIN = "login"  # a redirect to the login page with ?next=
 HOME = "home"  # a redirect away (already signed in)
 ADMIN_LOGIN = "admin-login"
 SECOND_FACTOR = "2fa"  # a redirect to the second factor's page, before anything else
-# Where a staff member who must use a second factor and has not may go: nowhere else.
-NO_2FA_ALLOWED = {"/healthz": 200, "/accounts/2fa/": 200}
+START_OVER = "start-over"  # a redirect to the login page itself: no code step is pending
+# Where a staff member who must use a second factor and has not may go: nowhere else (and what is not there).
+NO_2FA_ALLOWED = {"/healthz": 200, "/accounts/2fa/": 200, "/bench/bare/": 404}
 
 # url → expected outcome per role; an int is a status code.
 MATRIX = {
@@ -81,6 +83,14 @@ MATRIX = {
     "/family/children/{child}/": {"anonymous": LOGIN, "parent": 200, "other_parent": 404, "*": 403},
     "/family/children/{other_child}/": {"anonymous": LOGIN, "parent": 404, "other_parent": 200, "*": 403},
     "/accounts/2fa/": {"anonymous": LOGIN, "staff": 200, "editor": 200, "*": 403},
+    # The code step after a password, only while one is pending in the session.
+    "/accounts/2fa/verify/": {"*": START_OVER},
+    # The page for an account without a student or parent profile: it names no one.
+    "/accounts/no-profile/": {"*": 403},
+    # A child unlinks a parent by POST only; nobody else may.
+    "/profile/parents/{parent}/unlink/": {"anonymous": LOGIN, "student": 405, "other_student": 405, "*": 403},
+    # The benchmark's bare view exists only with BENCH_BARE_VIEW (never in production).
+    "/bench/bare/": {"*": 404},
     "/accounts/password_change/": {"anonymous": LOGIN, "*": 200},
     "/admin/": {"staff": 200, "editor": 200, "*": ADMIN_LOGIN},
     "/admin/curriculum/question/": {"staff": 200, "editor": 200, "*": ADMIN_LOGIN},
@@ -121,6 +131,9 @@ def test_access_matrix(client, world, pattern, role):
     elif expected == HOME:
         assert response.status_code == 302
         assert "/accounts/login/" not in response["Location"]
+    elif expected == START_OVER:
+        assert response.status_code == 302
+        assert response["Location"] == "/accounts/login/"
     elif expected == SECOND_FACTOR:
         assert response.status_code == 302
         assert response["Location"] == "/accounts/2fa/"
@@ -137,6 +150,7 @@ POSTS = [
     "/learn/{chapter}/q/{quiz}/",
     "/profile/",
     "/profile/family-code/",
+    "/profile/parents/{parent}/unlink/",
     "/family/link/",
     "/accounts/password_reset/",
 ]
