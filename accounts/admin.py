@@ -1,4 +1,6 @@
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -129,12 +131,33 @@ class ChildLinkInline(admin.TabularInline):
     verbose_name_plural = "children"
 
 
+class DeleteIsErasureMixin(admin.ModelAdmin):
+    """Every delete of a profile, single or bulk, is its full erasure (`erase`): the login account goes too,
+    so a "deleted" child cannot log in. It takes the permission to delete accounts as well, and a
+    superuser's account only a superuser may erase (accounts.data_rights.may_erase)."""
+
+    erase: Callable[[Any], None]
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj) and request.user.has_perm("accounts.delete_user")
+        return allowed and (obj is None or may_erase(request.user, obj.user))
+
+    def delete_model(self, request, obj):
+        self.erase(obj)
+        logger.info("%s erased %s_id=%s staff_id=%s", obj._meta.model_name, obj._meta.model_name, obj.pk, request.user.pk)
+
+    def delete_queryset(self, request, queryset):
+        for profile in queryset.select_related("user"):
+            if may_erase(request.user, profile.user):
+                self.delete_model(request, profile)
+
+
 class EraseStudentForm(forms.Form):
     confirm = forms.BooleanField(label="I understand that this erases the student and cannot be undone.")
 
 
 @admin.register(Student)
-class StudentAdmin(admin.ModelAdmin):
+class StudentAdmin(DeleteIsErasureMixin, admin.ModelAdmin):
     form = StudentForm
     fields = (
         "user",
@@ -158,20 +181,7 @@ class StudentAdmin(admin.ModelAdmin):
     search_fields = ("name", "email")
     ordering = ("name", "id")
 
-    def has_delete_permission(self, request, obj=None):
-        # Deleting a student is erasing them, login account and all: see accounts.data_rights.may_erase.
-        allowed = super().has_delete_permission(request, obj) and request.user.has_perm("accounts.delete_user")
-        return allowed and (obj is None or may_erase(request.user, obj.user))
-
-    def delete_model(self, request, obj):
-        """Delete is the full erasure (the login account goes too: a "deleted" child could log in before)."""
-        erase_student(obj)
-        logger.info("student erased student_id=%s staff_id=%s", obj.pk, request.user.pk)
-
-    def delete_queryset(self, request, queryset):
-        for student in queryset.select_related("user"):
-            if may_erase(request.user, student.user):
-                self.delete_model(request, student)
+    erase = staticmethod(erase_student)
 
     def get_urls(self):
         # Before the model's own URLs: "<path:object_id>/" would take these paths otherwise.
@@ -220,7 +230,7 @@ class StudentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Parent)
-class ParentAdmin(admin.ModelAdmin):
+class ParentAdmin(DeleteIsErasureMixin, admin.ModelAdmin):
     form = ParentForm
     fields = ("user", "name", "email", "phone", "created_at", "updated_at")
     readonly_fields = ("created_at", "updated_at")
@@ -230,19 +240,7 @@ class ParentAdmin(admin.ModelAdmin):
     search_fields = ("name", "email", "phone")
     ordering = ("name", "id")
 
-    def has_delete_permission(self, request, obj=None):
-        # Deleting a parent deletes their login account too (the erasure of a parent's data).
-        allowed = super().has_delete_permission(request, obj) and request.user.has_perm("accounts.delete_user")
-        return allowed and (obj is None or may_erase(request.user, obj.user))
-
-    def delete_model(self, request, obj):
-        erase_parent(obj)
-        logger.info("parent erased parent_id=%s staff_id=%s", obj.pk, request.user.pk)
-
-    def delete_queryset(self, request, queryset):
-        for parent in queryset.select_related("user"):
-            if may_erase(request.user, parent.user):
-                self.delete_model(request, parent)
+    erase = staticmethod(erase_parent)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(child_count=Count("child_links"))
