@@ -144,7 +144,8 @@ class DeleteIsErasureMixin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         self.erase(obj)
-        logger.info("%s erased %s_id=%s staff_id=%s", obj._meta.model_name, obj._meta.model_name, obj.pk, request.user.pk)
+        name = obj._meta.model_name
+        logger.info("%s erased %s_id=%s staff_id=%s", name, name, obj.pk, request.user.pk)
 
     def delete_queryset(self, request, queryset):
         for profile in queryset.select_related("user"):
