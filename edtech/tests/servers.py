@@ -52,6 +52,33 @@ def tail(path: Path, lines: int = 40) -> str:
         return f"(no log at {path})"
 
 
+class StartedAndStopped:
+    """A server a test starts and stops: `with Server(...) as server:` runs start() and, always, stop()."""
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+
+def terminate(process: subprocess.Popen) -> None:
+    """SIGTERM, and SIGKILL if the process has not exited 10 s later."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
 class PostgresCluster:
     """A PostgreSQL cluster of its own (initdb) under root_dir, reachable as user postgres with trust auth.
 
@@ -134,7 +161,7 @@ class PostgresCluster:
             self.stop()
 
 
-class RedisServer:
+class RedisServer(StartedAndStopped):
     """A redis-server without persistence; start() after stop() reuses the same port."""
 
     def __init__(self, root_dir: Path):
@@ -184,23 +211,11 @@ class RedisServer:
         if self.process is None:
             return
         self.process.send_signal(signal.SIGCONT)  # a frozen server cannot act on SIGTERM
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        terminate(self.process)
         self.process = None
 
-    def __enter__(self):
-        self.start()
-        return self
 
-    def __exit__(self, *exc_info):
-        self.stop()
-
-
-class AppServer:
+class AppServer(StartedAndStopped):
     """The app under gunicorn (the project's gunicorn.conf.py), as in production but on a loopback port.
 
     The settings are the project's, with DEBUG off; only STATIC_ROOT moves to a temporary
@@ -296,15 +311,8 @@ class AppServer:
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process = None
 
-    def __enter__(self):
-        self.start()
-        return self
 
-    def __exit__(self, *exc_info):
-        self.stop()
-
-
-class NginxServer:
+class NginxServer(StartedAndStopped):
     """nginx with the project's site (deploy/nginx/learning-quest.conf.template) in front of an upstream,
     on a free loopback port, under a directory of its own: as in production, but started by a test."""
 
@@ -357,17 +365,5 @@ class NginxServer:
     def stop(self) -> None:
         if self.process is None:
             return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        terminate(self.process)
         self.process = None
-
-    def __enter__(self):
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self.stop()
