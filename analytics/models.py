@@ -22,7 +22,7 @@ from django.db.models.expressions import Combinable
 from django.db.models.functions import Cast, Coalesce, Greatest, Least, Now, NullIf, Round
 
 from accounts.models import Parent, Student
-from curriculum.models import Chapter, Question, QuizSubmission
+from curriculum.models import Chapter, Question, QuizSubmission, hold_chapters
 
 
 def mastery_score(correct: Combinable | int, total: Combinable | int) -> Cast:
@@ -118,7 +118,8 @@ class StudentProgressQuerySet(models.QuerySet):
         """Rederive every student's row of these chapters from their answers, set-based, after the
         questions they count changed (a question added, moved, retired, brought back or deleted).
 
-        Four statements whatever the number of students: lock the students concerned (those with a
+        Five statements whatever the number of students: hold the chapters against answers, lock the
+        students concerned (those with a
         row or an answer in the chapters, in id order: the lock record_answer takes, so no answer of
         theirs lands halfway), bump their cache version, delete the chapters' rows and write what the
         answers now say. Runs inside the caller's transaction: the edit and the numbers commit
@@ -130,6 +131,9 @@ class StudentProgressQuerySet(models.QuerySet):
             pk__in=answers.values("student_id")
         )
         with transaction.atomic():  # the caller's transaction when there is one (a savepoint then)
+            # No answer in these chapters is halfway, and none starts, until the edit commits: the set of
+            # students concerned cannot change under the statements below (curriculum.models.hold_chapters).
+            hold_chapters(chapter_ids, exclusive=True)
             locked = Student.objects.select_for_update().filter(concerned).order_by("pk").values_list("pk", flat=True)
             if not locked:  # evaluating it takes the locks
                 return

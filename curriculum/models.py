@@ -1,10 +1,12 @@
 """The seed's curriculum module: chapters, questions and the answers to them."""
 
+import hashlib
 import re
+from collections.abc import Collection
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_unicode_slug
-from django.db import models
+from django.db import connection, models
 from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Now
 
@@ -39,6 +41,23 @@ class JSONArrayLength(Func):
 class ChapterQuerySet(models.QuerySet["Chapter"]):
     def in_map_order(self) -> "ChapterQuerySet":
         return self.order_by("subject", F("order").asc(nulls_last=True), "name")
+
+
+def hold_chapters(chapter_ids: Collection[str], *, exclusive: bool) -> None:
+    """Make answers to these chapters and changes to what they count wait for each other, until the
+    transaction ends (PostgreSQL advisory locks, one per chapter).
+
+    An answer holds its chapter's lock shared, taken before the student's row, so answers never wait
+    for each other; the recompute after a content edit holds it exclusively, taken before the
+    students' rows, so it runs when no answer in the chapter is halfway and no answer starts until
+    it commits. The same order on both sides (chapter, then students) means no deadlock.
+    """
+    if connection.vendor != "postgresql":  # SQLite runs one writer at a time
+        return
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    keys = [int(hashlib.sha256(f"chapter\x1f{cid}".encode()).hexdigest()[:15], 16) for cid in sorted(chapter_ids)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(key) FROM unnest(%s::bigint[]) AS key ORDER BY key", [keys])  # noqa: S608
 
 
 # Ids are slugs (letters, digits, - and _): they are parts of every chapter and question address.

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import Student
 from analytics import rules
 from analytics.models import DailyAnalytics, StudentProgress
-from curriculum.models import Question, QuizSubmission
+from curriculum.models import Question, QuizSubmission, hold_chapters
 from edtech import cache
 
 
@@ -61,6 +61,8 @@ def record_answer(
     within a minute; then nothing is recorded.
     """
     with transaction.atomic(durable=True):
+        # A content edit's recompute of this chapter waits for the answer, or the answer for it.
+        hold_chapters([question.chapter_id], exclusive=False)
         locked = Student.objects.select_for_update().get(pk=student.pk)
         # The clock is read after the lock: answers that wait for each other are recorded in time
         # order, so one landing just before midnight cannot follow one from just after it.
