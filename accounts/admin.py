@@ -8,12 +8,11 @@ from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 
-from accounts.data_rights import erase_parent, erase_student, erasure_counts, may_erase, student_export
+from accounts.data_rights import erase_parent, erase_student, erasure_counts, export_download, may_erase
 from accounts.models import FamilyCodeAttempt, Parent, StaffTOTP, Student, StudentParentLink, ThrottleHit, User
 
 logger = logging.getLogger(__name__)
@@ -58,18 +57,22 @@ class UserAdmin(auth_admin.UserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     fieldsets = (
-        (None, {"fields": ("email", "password", "public_id")}),
+        (None, {"fields": ("email", "username", "password", "public_id")}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "usable_password", "password1", "password2")}),)
     readonly_fields = ("public_id",)
-    list_display = ("email", "role", "is_staff", "is_active", "date_joined", "last_login")
+    list_display = ("sign_in", "role", "is_staff", "is_active", "date_joined", "last_login")
     # role reads the reverse one-to-ones; joining them keeps the changelist at one query.
     list_select_related = ("student", "parent")
     list_filter = (RoleFilter, "is_staff", "is_superuser", "is_active", "groups")
-    search_fields = ("email", "public_id", "student__name", "parent__name")
+    search_fields = ("email", "username", "public_id", "student__name", "parent__name")
     ordering = ("email",)
+
+    @admin.display(description="e-mail or username", ordering="email")
+    def sign_in(self, account):
+        return account.sign_in_name
 
 
 class ProfileForm(forms.ModelForm):
@@ -177,10 +180,15 @@ class StudentAdmin(DeleteIsErasureMixin, admin.ModelAdmin):
     readonly_fields = ("total_xp", "current_streak", "best_streak", "last_active_on", "created_at", "updated_at")
     autocomplete_fields = ("user",)
     inlines = (ParentLinkInline,)
-    list_display = ("name", "email", "grade_level", "total_xp", "current_streak", "best_streak", "last_active_on")
+    list_display = ("name", "sign_in", "grade_level", "total_xp", "current_streak", "best_streak", "last_active_on")
+    list_select_related = ("user",)
     list_filter = ("grade_level",)
-    search_fields = ("name", "email")
+    search_fields = ("name", "email", "user__username")
     ordering = ("name", "id")
+
+    @admin.display(description="e-mail or username", ordering="email")
+    def sign_in(self, student):
+        return student.user.sign_in_name
 
     erase = staticmethod(erase_student)
 
@@ -199,9 +207,7 @@ class StudentAdmin(DeleteIsErasureMixin, admin.ModelAdmin):
         if not self.has_view_permission(request, student):
             raise PermissionDenied
         logger.info("student data exported student_id=%s staff_id=%s", student.pk, request.user.pk)
-        response = StreamingHttpResponse(student_export(student), content_type="application/json")
-        response["Content-Disposition"] = f'attachment; filename="student-{student.pk}.json"'
-        return response
+        return export_download(student)
 
     def erase_view(self, request, student_id):
         """Confirm, then erase the student with their login account and all their rows (an erasure request)."""

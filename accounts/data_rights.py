@@ -7,12 +7,15 @@ that holds a row of the student's, so this module needs no import from the apps 
 import itertools
 from collections.abc import Iterator
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from accounts.models import Parent, Student, User
+from accounts.models import Consent, Parent, Student, StudentParentLink, User
 from edtech import cache
 
 # The profile fields a student's export holds: listed, so that a new column (like family_code) is never exported unseen.
@@ -22,6 +25,7 @@ EXPORT_PROFILE_FIELDS = (
     "email",
     "grade_level",
     "time_zone",
+    "on_leaderboard",
     "total_xp",
     "current_streak",
     "best_streak",
@@ -35,18 +39,29 @@ EXPORT_BATCH = 1000
 def student_export(student: Student) -> Iterator[str]:
     """Everything stored about one student, as one JSON document yielded in pieces.
 
-    The profile (no family code), the login account (e-mail and dates: no password hash, no
-    public id), the linked parents (id and name only: the rest is the parents' own data), then
-    every answer, progress row and daily analytics row, each list read with a server-side cursor
-    a batch at a time. Each part is its own query: an answer recorded during the export may
-    appear in one part and not another.
+    The profile (no family code), the login account (e-mail or username, and dates: no password
+    hash, no public id; a reserved address is null), the consent record, the linked parents (id
+    and name only: the rest is the parents' own data), then every answer, progress row and daily
+    analytics row, each list read with a server-side cursor a batch at a time. Each part is its
+    own query: an answer recorded during the export may appear in one part and not another.
     """
     encoder = DjangoJSONEncoder()
     account = student.user
+    profile = {field: getattr(student, field) for field in EXPORT_PROFILE_FIELDS}
+    # A child without an e-mail: the reserved address is ours, not theirs (exported as null).
+    email = account.email if account.has_email else None
+    profile["email"] = email
+    consent = Consent.objects.filter(student=student).values("basis", "granted_at", "notice_version", "revoked_at")
     head = {
         "exported_at": timezone.now(),
-        "student": {field: getattr(student, field) for field in EXPORT_PROFILE_FIELDS},
-        "account": {"email": account.email, "date_joined": account.date_joined, "last_login": account.last_login},
+        "student": profile,
+        "account": {
+            "email": email,
+            "username": account.username,
+            "date_joined": account.date_joined,
+            "last_login": account.last_login,
+        },
+        "consent": consent.first(),
         "parents": list(
             student.parent_links.order_by("id").values("parent_id", name=F("parent__name"), linked_at=F("created_at"))
         ),
@@ -84,6 +99,13 @@ def student_export(student: Student) -> Iterator[str]:
     yield "}\n"
 
 
+def export_download(student: Student) -> StreamingHttpResponse:
+    """The export as a JSON file to download (staff in the admin, a parent from the child's page)."""
+    response = StreamingHttpResponse(student_export(student), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="student-{student.pk}.json"'
+    return response
+
+
 def erasure_counts(student: Student) -> dict[str, int]:
     """The rows that go with the student when they are erased (the profile and login account aside)."""
     return {
@@ -98,7 +120,8 @@ def erase_student(student: Student) -> None:
     """Delete the student's login account: the database's ON DELETE CASCADEs remove the student row
     and every row of theirs (answers, progress, daily analytics, parent links) in the same statement.
 
-    A concurrent answer holds the student's row lock; the delete waits for it, and an answer
+    The admin's history of changes to the child goes too. A concurrent answer holds the student's
+    row lock; the delete waits for it, and an answer
     arriving after the delete fails on its foreign key. Their cached numbers and the leaderboard
     (which shows names) are dropped after the commit.
     """
@@ -109,8 +132,23 @@ def erase_student(student: Student) -> None:
         cache.delete(cache.leaderboard_entry())
 
     with transaction.atomic():
+        _forget_admin_history(student)
         User.objects.filter(public_id=student.user_id).delete()
         transaction.on_commit(forget)
+
+
+def _forget_admin_history(student: Student) -> None:
+    """The admin's history names what staff changed (the child's name, their account, their parent links):
+    those entries go with the child."""
+    objects = {
+        Student: [student.pk],
+        User: User.objects.filter(public_id=student.user_id).values_list("pk", flat=True),
+        StudentParentLink: student.parent_links.values_list("pk", flat=True),
+    }
+    for model, ids in objects.items():
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), object_id__in=[str(pk) for pk in ids]
+        ).delete()
 
 
 def erase_parent(parent: Parent) -> None:

@@ -1,13 +1,28 @@
-"""Linking parents to children with a family code, and who may see which child."""
+"""Linking parents to children, and who may see which child.
+
+Three ways in: the parent made the child's account (accounts.children); a linked parent invited
+them by e-mail (an invitation: single use, for that address, INVITATION_DAYS); or, for a teenager's
+own account, the teenager made a family code on Profile (single use, CODE_DAYS) and gave it to them.
+"""
 
 import datetime
 import secrets
 
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import FamilyCodeAttempt, Parent, Student, StudentParentLink
+from accounts.models import (
+    Consent,
+    FamilyCodeAttempt,
+    Parent,
+    ParentInvitation,
+    ParentRequest,
+    Student,
+    StudentParentLink,
+    User,
+)
 
 # Crockford's base32: no I, L, O or U, so nothing is mistaken for something else
 # when read aloud or copied from paper. 8 characters: 32^8 = 2^40 codes.
@@ -18,6 +33,10 @@ LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
 
 MAX_WRONG_CODES = 10
 WRONG_CODE_WINDOW = datetime.timedelta(hours=1)
+CODE_DAYS = 7
+INVITATION_DAYS = 7
+# A child's request that a parent make their account (accounts.models.ParentRequest).
+PARENT_REQUEST_DAYS = 7
 
 
 class TooManyWrongCodes(Exception):
@@ -39,21 +58,29 @@ def normalize(typed: str) -> str:
     return f"{raw[:4]}-{raw[4:]}" if len(raw) == CODE_LENGTH else raw
 
 
-def code_for(student: Student) -> str:
-    """The student's family code, created on first use."""
-    return student.family_code or replace_code(student)
+def may_have_code(student: Student) -> bool:
+    """Only a teenager's own account links parents by code; a child an adult made (a parent, a school) is
+    joined by invitation."""
+    return not Consent.objects.filter(student=student, basis__in=[Consent.Basis.PARENT, Consent.Basis.SCHOOL]).exists()
+
+
+def live_code(student: Student) -> str | None:
+    """The student's family code while it still works, else None."""
+    expires = student.family_code_expires_at
+    return student.family_code if student.family_code and expires and expires > timezone.now() else None
 
 
 def replace_code(student: Student) -> str:
-    """Give the student a new code; the old one stops working at once."""
+    """Give the student a new code for CODE_DAYS; the old one stops working at once."""
+    expires = timezone.now() + datetime.timedelta(days=CODE_DAYS)
     for _ in range(5):
         code = new_code()
         try:
             with transaction.atomic():
-                Student.objects.filter(pk=student.pk).update(family_code=code)
+                Student.objects.filter(pk=student.pk).update(family_code=code, family_code_expires_at=expires)
         except IntegrityError:  # another child drew the same code: draw again
             continue
-        student.family_code = code
+        student.family_code, student.family_code_expires_at = code, expires
         return code
     raise RuntimeError("could not draw a unique family code")
 
@@ -61,9 +88,10 @@ def replace_code(student: Student) -> str:
 def link_with_code(*, parent: Parent, typed: str) -> Student:
     """Link the parent to the child whose code this is (a no-op when already linked).
 
-    Raises TooManyWrongCodes after 10 wrong codes within the hour (nothing is
-    checked then), WrongCode otherwise. The parent's row is locked so that
-    parallel tries cannot slip past the limit.
+    A code works once, until it expires. Raises TooManyWrongCodes after 10 wrong
+    codes within the hour (nothing is checked then), WrongCode otherwise (an
+    expired or used code is a wrong one). The parent's row is locked so that
+    parallel tries cannot slip past the limit; the child's, so that a code is used once.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -72,11 +100,13 @@ def link_with_code(*, parent: Parent, typed: str) -> Student:
         if recent_wrong.count() >= MAX_WRONG_CODES:
             raise TooManyWrongCodes
         code = normalize(typed)
-        student = Student.objects.filter(family_code=code).first() if code else None
+        live = Student.objects.select_for_update().filter(family_code=code, family_code_expires_at__gt=now)
+        student = live.first() if code else None
         if student is None:
             FamilyCodeAttempt.objects.create(parent=parent, attempted_at=now)
         else:
             StudentParentLink.objects.get_or_create(student=student, parent=parent)
+            Student.objects.filter(pk=student.pk).update(family_code=None, family_code_expires_at=None)
     if student is None:
         raise WrongCode
     return student
@@ -88,9 +118,124 @@ def children_of(parent: Parent) -> QuerySet[Student]:
 
 def child_of(parent: Parent, student_id: int) -> Student | None:
     """The child if linked to this parent, else None (callers answer 404: never confirm an id exists)."""
-    return children_of(parent).filter(pk=student_id).first()
+    return children_of(parent).select_related("user", "consent").filter(pk=student_id).first()
+
+
+def parent_manages(student: Student) -> bool:
+    """Whether linked parents manage the account (rename, password, export, erase …): those a parent made.
+    A teenager's own account is theirs: a parent linked to it follows the progress only."""
+    consent = getattr(student, "consent", None)
+    return consent is not None and consent.basis == Consent.Basis.PARENT
+
+
+# Invitations and a child's requests travel as signed ids: nothing secret is stored, and the
+# signature's age is checked against the days each is valid.
+_INVITATION_SALT = "accounts.family.invitation"
+_REQUEST_SALT = "accounts.family.parent-request"
+
+
+class InvitationGone(Exception):
+    """An invitation that has expired or was used."""
+
+
+class NotYourInvitation(Exception):
+    """An invitation for another e-mail address than the signed-in parent's."""
+
+
+def invite(*, student: Student, by: Parent, email: str, host: str, secure: bool) -> ParentInvitation:
+    """Invite another parent (by e-mail) to follow a child this parent manages; the mail goes from the worker."""
+    from accounts.tasks import send_invitation
+
+    with transaction.atomic():
+        invitation = ParentInvitation.objects.create(
+            student=student, invited_by=by, email=User.objects.normalize_email(email)
+        )
+        send_invitation.enqueue(invitation.pk, host, secure)
+    return invitation
+
+
+def invitation_token(invitation: ParentInvitation) -> str:
+    return signing.dumps(invitation.pk, salt=_INVITATION_SALT)
+
+
+def invitation_for(token: str) -> ParentInvitation | None:
+    """The invitation this link names, or None (not ours, or tampered with). Raises InvitationGone when
+    expired or used."""
+    try:
+        pk = signing.loads(token, salt=_INVITATION_SALT, max_age=datetime.timedelta(days=INVITATION_DAYS))
+    except signing.SignatureExpired:
+        raise InvitationGone from None
+    except signing.BadSignature:
+        return None
+    invitation = ParentInvitation.objects.select_related("student", "invited_by").filter(pk=pk).first()
+    if invitation is None or invitation.used_at is not None:
+        raise InvitationGone
+    return invitation
+
+
+def accept_invitation(invitation: ParentInvitation, parent: Parent) -> Student:
+    """The invited parent joins: linked to the child, the invitation used (once, even by two tabs at once)."""
+    if User.objects.normalize_email(parent.user.email) != invitation.email:
+        raise NotYourInvitation
+    with transaction.atomic():
+        updated = ParentInvitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=timezone.now())
+        if not updated:
+            raise InvitationGone
+        StudentParentLink.objects.get_or_create(student=invitation.student, parent=parent)
+    return invitation.student
+
+
+def pending_invitations(parent: Parent) -> QuerySet[ParentInvitation]:
+    """Unused invitations to this parent's address that still work."""
+    since = timezone.now() - datetime.timedelta(days=INVITATION_DAYS)
+    return (
+        ParentInvitation.objects.filter(email=User.objects.normalize_email(parent.user.email), used_at__isnull=True)
+        .filter(created_at__gt=since)
+        .exclude(student__parent_links__parent=parent)
+        .select_related("student", "invited_by")
+        .order_by("-created_at")
+    )
+
+
+def ask_parent(*, child_name: str, parent_email: str, host: str, secure: bool) -> ParentRequest:
+    """A child too young to sign up alone asks a parent to make their account: the parent gets an e-mail."""
+    from accounts.tasks import send_parent_request
+
+    with transaction.atomic():
+        request = ParentRequest.objects.create(
+            child_name=child_name, parent_email=User.objects.normalize_email(parent_email)
+        )
+        send_parent_request.enqueue(request.pk, host, secure)
+    return request
+
+
+def parent_request_token(request: ParentRequest) -> str:
+    return signing.dumps(request.pk, salt=_REQUEST_SALT)
+
+
+def parent_request_for(token: str | None) -> ParentRequest | None:
+    """The request this link names while it is valid, else None."""
+    if not token:
+        return None
+    try:
+        pk = signing.loads(token, salt=_REQUEST_SALT, max_age=datetime.timedelta(days=PARENT_REQUEST_DAYS))
+    except signing.BadSignature:
+        return None
+    return ParentRequest.objects.filter(pk=pk).first()
+
+
+def pending_requests(parent: Parent) -> QuerySet[ParentRequest]:
+    """Children's requests to this parent's address that are still valid."""
+    since = timezone.now() - datetime.timedelta(days=PARENT_REQUEST_DAYS)
+    return ParentRequest.objects.filter(
+        parent_email=User.objects.normalize_email(parent.user.email), created_at__gt=since
+    ).order_by("-created_at")
 
 
 def unlink(*, student: Student, parent_id: int) -> bool:
+    """A teenager unlinks a parent from their own account (a parent-made child's links stay: the parent
+    manages that account)."""
+    if parent_manages(student):
+        return False
     deleted, _ = StudentParentLink.objects.filter(student=student, parent_id=parent_id).delete()
     return bool(deleted)

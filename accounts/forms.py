@@ -1,3 +1,4 @@
+import calendar
 import zoneinfo
 
 from django import forms
@@ -6,8 +7,9 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.db import transaction
 from django.http import HttpRequest
 
-from accounts import family, signup, throttle
-from accounts.models import Parent, Student, ThrottleHit, User
+from accounts import signup, throttle
+from accounts.inventory import NOTICE_VERSION
+from accounts.models import Consent, Parent, Student, ThrottleHit, User, is_reserved_email
 
 GRADE_CHOICES = [("", "—")] + [(str(n), f"Grade {n}") for n in range(1, 13)]
 TIME_ZONES = sorted(zoneinfo.available_timezones())
@@ -23,8 +25,16 @@ def clean_time_zone(value: str | None) -> str | None:
     return value
 
 
-def clean_new_email(value: str, *, current: User | None = None) -> str:
+def clean_deliverable_email(value: str) -> str:
+    """An address we may write to, normalised: never one of the reserved addresses of accounts without one."""
     email = User.objects.normalize_email(value)
+    if is_reserved_email(email):
+        raise forms.ValidationError("Enter an e-mail address that receives mail.")
+    return email
+
+
+def clean_new_email(value: str, *, current: User | None = None) -> str:
+    email = clean_deliverable_email(value)
     taken = User.objects.with_email(email)
     if current is not None:
         taken = taken.exclude(pk=current.pk)
@@ -47,7 +57,7 @@ class SignupForm(forms.Form):
 
     def clean_email(self):
         # Never "this address has an account": the sign-up answers the same either way (accounts.signup).
-        return User.objects.normalize_email(self.cleaned_data["email"])
+        return clean_deliverable_email(self.cleaned_data["email"])
 
     def clean(self):
         super().clean()
@@ -92,6 +102,7 @@ class StudentSignupForm(SignupForm):
             return None
 
     def create_profile(self, user: User) -> Student:
+        """The student's own account: old enough (the birth step said so), their sign-up is their consent."""
         student = Student.objects.create(
             user=user,
             email=user.email,
@@ -99,8 +110,45 @@ class StudentSignupForm(SignupForm):
             grade_level=self.cleaned_data["grade_level"],
             time_zone=self.cleaned_data["time_zone"],
         )
-        family.replace_code(student)
+        Consent.objects.create(
+            student=student, basis=Consent.Basis.SELF, granted_by=user, notice_version=NOTICE_VERSION
+        )
         return student
+
+
+MONTHS = [("", "Month")] + [(str(number), calendar.month_name[number]) for number in range(1, 13)]
+
+
+class BirthForm(forms.Form):
+    """The age question before a student's own sign-up: neutral (nothing says which answer goes on), and
+    its answer is not stored, only what it decides (accounts.signup.needs_parent)."""
+
+    birth_month = forms.TypedChoiceField(choices=MONTHS, coerce=int, label="Month")
+    birth_year = forms.IntegerField(
+        label="Year", min_value=1900, widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": "Year"})
+    )
+
+    def clean(self):
+        super().clean()
+        year, month = self.cleaned_data.get("birth_year"), self.cleaned_data.get("birth_month")
+        if year is not None and month is not None:
+            today = signup.today()
+            if (year, month) > (today.year, today.month):
+                raise forms.ValidationError("That date is in the future. When were you born?")
+        return self.cleaned_data
+
+    def needs_parent(self) -> bool:
+        return signup.needs_parent(self.cleaned_data["birth_year"], self.cleaned_data["birth_month"])
+
+
+class ParentRequestForm(forms.Form):
+    """A child too young to sign up alone: their first name and a parent's address, nothing else."""
+
+    name = forms.CharField(max_length=60, label="Your first name")
+    parent_email = forms.EmailField(max_length=255, label="Your parent's e-mail")
+
+    def clean_parent_email(self):
+        return clean_deliverable_email(self.cleaned_data["parent_email"])
 
 
 class ParentSignupForm(SignupForm):
@@ -160,6 +208,10 @@ class StudentProfileForm(forms.Form):
             "time_zone": student.time_zone or "",
         }
         super().__init__(*args, **kwargs)
+        if not student.user.has_email:
+            # A child whose parent made the account: no e-mail to change, and the parent keeps the name.
+            for field in ("name", "email", "current_password"):
+                del self.fields[field]
 
     def clean_email(self):
         return clean_new_email(self.cleaned_data["email"], current=self.student.user)
@@ -178,12 +230,13 @@ class StudentProfileForm(forms.Form):
     @transaction.atomic
     def save(self) -> Student:
         data = self.cleaned_data
-        User.objects.filter(pk=self.student.user.pk).update(email=data["email"])
-        self.student.user.email = data["email"]
+        fields = {"grade_level": data["grade_level"], "time_zone": data["time_zone"]}
+        if "email" in data:
+            User.objects.filter(pk=self.student.user.pk).update(email=data["email"])
+            self.student.user.email = data["email"]
+            fields.update(name=data["name"], email=data["email"])
         # A new cache version: names and "today" may change.
-        Student.objects.filter(pk=self.student.pk).update_with_new_version(
-            name=data["name"], email=data["email"], grade_level=data["grade_level"], time_zone=data["time_zone"]
-        )
+        Student.objects.filter(pk=self.student.pk).update_with_new_version(**fields)
         self.student.refresh_from_db()
         return self.student
 
@@ -212,9 +265,14 @@ class LoginForm(AuthenticationForm):
     throttled = False
     error_messages = {
         **AuthenticationForm.error_messages,
-        # The e-mail is read in any letter case; only the password is not.
-        "invalid_login": "Please enter a correct e-mail and password. The password is case-sensitive.",
+        # The e-mail or username is read in any letter case; only the password is not.
+        "invalid_login": ("Please enter a correct e-mail (or username) and password. The password is case-sensitive."),
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "E-mail or username"
+        self.fields["username"].widget.attrs.update({"autocapitalize": "none", "spellcheck": "false"})
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""

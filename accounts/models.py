@@ -16,6 +16,9 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Greatest, Lower, Now
 from django.utils import timezone
 
+# A child's account without an e-mail holds a reserved address (jobs.mail, the layer that sends mail).
+from jobs.mail import is_reserved_email
+
 
 def new_public_id() -> str:
     return secrets.token_hex(16)
@@ -45,9 +48,19 @@ class UserManager(BaseUserManager["User"]):
         """The account with this address, in any letter case (through the lower(email) index)."""
         return self.alias(email_lower=Lower("email")).filter(email_lower=self.normalize_email(email))
 
+    def with_username(self, username: str) -> models.QuerySet["User"]:
+        """The account with this sign-in name, in any letter case (through the lower(username) index)."""
+        return self.alias(username_lower=Lower("username")).filter(username_lower=username.strip().lower())
+
     def get_by_natural_key(self, username: str | None) -> "User":
-        # The login form's e-mail, in whatever case it was typed.
-        return self.with_email(username or "").get()
+        # The login form's one field: an e-mail address or a child's username, in whatever case it was typed.
+        # A reserved address (of an account without an e-mail) never signs in: only its username does.
+        typed = (username or "").strip()
+        if "@" in typed:
+            if is_reserved_email(typed):
+                raise self.model.DoesNotExist
+            return self.with_email(typed).get()
+        return self.with_username(typed).get()
 
     def _create_user(self, email, password, **extra_fields):
         if not email:
@@ -69,10 +82,14 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    """A login account, identified by e-mail. One account is a student, a parent, or staff."""
+    """A login account, identified by e-mail (or, for a child without one, a username). One account is a
+    student, a parent, or staff."""
 
     # Unique ignoring case: the lower(email) index below (stored addresses are already lower case).
     email = models.EmailField("e-mail", max_length=255)
+    # A child's sign-in name when the account has no e-mail (a reserved address, above); NULL otherwise.
+    # Unique ignoring case (the lower(username) index); stored in lower case.
+    username = models.CharField(max_length=30, null=True, blank=True)
     # students.user_id and parents.user_id reference this, so a profile can
     # never point at a missing account (the seed's VARCHAR(255) user_id).
     public_id = models.CharField(max_length=255, unique=True, default=new_public_id, editable=False)
@@ -94,10 +111,27 @@ class User(AbstractBaseUser, PermissionsMixin):
                 violation_error_code="email_taken",
                 violation_error_message="An account with this e-mail address already exists.",
             ),
+            models.UniqueConstraint(
+                Lower("username"),
+                name="accounts_user_username_ci_unique",
+                violation_error_code="username_taken",
+                violation_error_message="This username is taken. Try another.",
+            ),
         ]
 
     def __str__(self):
-        return self.email
+        return self.username or self.email
+
+    @property
+    def has_email(self) -> bool:
+        """False for a child's account without an e-mail (its address is a reserved one)."""
+        return not is_reserved_email(self.email)
+
+    @property
+    def sign_in_name(self) -> str:
+        """What the account signs in with, as pages show it: the e-mail, or a child's username (never a
+        reserved address)."""
+        return self.email if self.has_email else f"{self.username} (no e-mail)"
 
     def clean(self):
         super().clean()
@@ -109,11 +143,13 @@ class User(AbstractBaseUser, PermissionsMixin):
             super().validate_constraints(exclude=exclude)
         except ValidationError as error:
             errors = error.update_error_dict({})
-            general = errors.pop(NON_FIELD_ERRORS, [])
-            taken = [e for e in general if getattr(e, "code", None) == "email_taken"]
-            rest = [e for e in general if e not in taken]
-            if taken:
-                errors.setdefault("email", []).extend(taken)
+            rest = []
+            for e in errors.pop(NON_FIELD_ERRORS, []):
+                field = {"email_taken": "email", "username_taken": "username"}.get(getattr(e, "code", None) or "")
+                if field:
+                    errors.setdefault(field, []).append(e)
+                else:
+                    rest.append(e)
             if rest:
                 errors[NON_FIELD_ERRORS] = rest
             raise ValidationError(errors) from error
@@ -165,8 +201,9 @@ class StudentQuerySet(models.QuerySet["Student"]):
         return self.update(**fields, updated_at=_NEXT_VERSION)
 
     def top_by_xp(self, limit: int) -> models.QuerySet["Student"]:
-        """Students with XP, most first (ties: the earlier account first); served by idx_students_total_xp."""
-        return self.filter(total_xp__gt=0).order_by("-total_xp", "id")[:limit]
+        """Students on the leaderboard with XP, most first (ties: the earlier account first); served by
+        idx_students_total_xp."""
+        return self.filter(total_xp__gt=0, on_leaderboard=True).order_by("-total_xp", "id")[:limit]
 
 
 class Student(models.Model):
@@ -188,8 +225,16 @@ class Student(models.Model):
     time_zone = models.CharField(max_length=64, null=True, blank=True)
     # Extra, nullable: the last day (in the child's zone) with an answer; the streak rule needs it.
     last_active_on = models.DateField(null=True, blank=True, editable=False)
-    # Extra, nullable: the code a parent types to link to this child (see family.py); never listed in the admin.
+    # Extra, nullable: a code the child makes on demand for a parent to type (accounts.family): single use,
+    # live until family_code_expires_at. Never listed in the admin.
     family_code = models.CharField(max_length=9, null=True, blank=True, unique=True, editable=False)
+    family_code_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Extra: whether other children see this child on the site-wide leaderboard. A parent-made child's
+    # account starts off it (the parent turns it on); a teenager's own account starts on it.
+    on_leaderboard = models.BooleanField(default=True, db_default=True)
+    # Extra, nullable: when the linked parents were told that this inactive child account will be erased
+    # (accounts.retention); the erasure follows 30 days later unless the child signs in again.
+    retention_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = StudentQuerySet.as_manager()
 
@@ -225,10 +270,13 @@ class Student(models.Model):
         return int(self.updated_at.timestamp() * 1_000_000) if self.updated_at else 0
 
     def rank(self) -> int | None:
-        """The student's live rank by total XP (None before their first XP), as top_by_xp orders."""
-        if not self.total_xp:
+        """The student's live rank by total XP among those on the leaderboard (None before their first XP, or
+        when off it), as top_by_xp orders."""
+        if not self.total_xp or not self.on_leaderboard:
             return None
-        ahead = Student.objects.filter(Q(total_xp__gt=self.total_xp) | Q(total_xp=self.total_xp, id__lt=self.pk))
+        ahead = Student.objects.filter(
+            Q(total_xp__gt=self.total_xp) | Q(total_xp=self.total_xp, id__lt=self.pk), on_leaderboard=True
+        )
         return ahead.count() + 1
 
     @property
@@ -287,6 +335,71 @@ class StudentParentLink(models.Model):
         return f"{self.parent} → {self.student}"
 
 
+class Consent(models.Model):
+    """Why we may hold this child's data: who agreed, on what basis, to which privacy notice, when.
+
+    One per student, made with the account: by the parent who made it (basis "parent"), by the school
+    through an approved teacher ("school"), or by a student at or above PARENTAL_CONSENT_AGE on their
+    own sign-up ("self"). Revoked, the account stops at once (its login is inactive).
+    """
+
+    class Basis(models.TextChoices):
+        PARENT = "parent", "a parent or guardian"
+        SCHOOL = "school", "the school, through a teacher"
+        SELF = "self", "the student (old enough to agree)"
+
+    student = models.OneToOneField(Student, on_delete=models.DB_CASCADE, related_name="consent")
+    basis = models.CharField(max_length=10, choices=Basis.choices)
+    # The account that agreed (NULL once that account is erased: the record stays with the child's).
+    granted_by = models.ForeignKey(
+        User, on_delete=models.DB_SET_NULL, null=True, blank=True, related_name="consents_granted"
+    )
+    granted_at = models.DateTimeField(db_default=Now())
+    # The version of the privacy notice agreed to (accounts.inventory.NOTICE_VERSION).
+    notice_version = models.CharField(max_length=20)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"consent for student {self.student_id} ({self.basis})"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+class ParentRequest(models.Model):
+    """A child below PARENTAL_CONSENT_AGE asked a parent to make their account: no account exists yet.
+
+    It keeps only the child's first name and the parent's address, and is deleted when used or after
+    PARENT_REQUEST_DAYS (accounts.retention)."""
+
+    child_name = models.CharField(max_length=255)
+    parent_email = models.EmailField(max_length=255)
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        # Stored normalised (lower case), as every address is.
+        indexes = [models.Index(fields=["parent_email"], name="parent_request_email")]
+
+    def __str__(self):
+        return f"request {self.pk} of {self.created_at:%Y-%m-%d}"
+
+
+class ParentInvitation(models.Model):
+    """A linked parent invites another parent (by e-mail) to follow a child they made: single use,
+    for the invited address only, valid for INVITATION_DAYS. Its link carries a signed id (accounts.family):
+    no token is stored."""
+
+    student = models.ForeignKey(Student, on_delete=models.DB_CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(Parent, on_delete=models.DB_CASCADE, related_name="invitations_sent")
+    email = models.EmailField(max_length=255)
+    created_at = models.DateTimeField(db_default=Now())
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"invitation {self.pk} to follow student {self.student_id}"
+
+
 class SignupConfirmation(models.Model):
     """A sign-up waiting for its e-mail link: the account exists, inactive, until the link is followed.
     Unconfirmed after SIGNUP_CONFIRMATION_DAYS, the account is deleted with it (accounts.retention)."""
@@ -329,6 +442,10 @@ RATE_LIMITS = {
     # Sign-up attempts (made or not) from one address.
     "signup-address": Limit(20, datetime.timedelta(hours=1), datetime.timedelta(hours=1)),
     "password-reset-address": Limit(20, datetime.timedelta(hours=1), datetime.timedelta(hours=1)),
+    # A child's requests to one parent address (each sends that address an e-mail).
+    "parent-request": Limit(3, datetime.timedelta(hours=1), datetime.timedelta(hours=1)),
+    # Invitations sent by one parent (each sends an e-mail to an address they choose).
+    "invitation": Limit(10, datetime.timedelta(hours=1), datetime.timedelta(hours=1)),
 }
 
 

@@ -5,16 +5,37 @@ cannot tell anyone which addresses do: both ways the password is hashed and one 
 queued; a new address gets the link to finish, a known one a note to its owner.
 """
 
+import calendar
+import datetime
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from accounts.models import SignupConfirmation, User
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def age_in_years(birth_year: int, birth_month: int, on: datetime.date) -> int:
+    """The age on `on`, counted as if born on the last day of that month: never older than the child is."""
+    born = datetime.date(birth_year, birth_month, calendar.monthrange(birth_year, birth_month)[1])
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def needs_parent(birth_year: int, birth_month: int) -> bool:
+    """Whether a child born then is below PARENTAL_CONSENT_AGE today: a parent must make the account.
+    Neither the date nor the age is kept: only what follows (a parent's request, or the student's own
+    consent record)."""
+    return age_in_years(birth_year, birth_month, today()) < settings.PARENTAL_CONSENT_AGE
 
 
 class SignupTokens(PasswordResetTokenGenerator):

@@ -10,8 +10,8 @@ from django.tasks import task
 from django.template import loader
 from django.urls import reverse
 
-from accounts import retention, signup
-from accounts.models import User
+from accounts import family, retention, signup
+from accounts.models import ParentInvitation, ParentRequest, Student, User
 from jobs import mail
 
 logger = logging.getLogger(__name__)
@@ -86,6 +86,79 @@ def send_account_exists_notice(email: str, domain: str, use_https: bool, attempt
 
     def again(when: datetime.datetime) -> object:
         return send_account_exists_notice.using(run_after=when).enqueue(email, domain, use_https, attempt=attempt + 1)
+
+    return mail.send(messages, attempt=attempt, again=again)
+
+
+def _site(domain: str, use_https: bool) -> str:
+    return f"{'https' if use_https else 'http'}://{domain}"
+
+
+@task()
+def send_invitation(invitation_id: int, domain: str, use_https: bool, attempt: int = 1) -> int:
+    """A linked parent's invitation to another parent to follow their child; nothing once used or gone.
+    The link's signed token is made here, when the mail is sent: it is never stored."""
+    invitation = (
+        ParentInvitation.objects.select_related("student", "invited_by").filter(pk=invitation_id, used_at=None).first()
+    )
+    messages = []
+    if invitation is not None:
+        path = reverse("accept_invitation", args=[family.invitation_token(invitation)])
+        context = {
+            "link": _site(domain, use_https) + path,
+            "domain": domain,
+            "child": invitation.student.name,
+            "inviter": invitation.invited_by.name,
+            "days": family.INVITATION_DAYS,
+        }
+        messages.append(_message("invitation", context, invitation.email))
+
+    def again(when: datetime.datetime) -> object:
+        return send_invitation.using(run_after=when).enqueue(invitation_id, domain, use_https, attempt=attempt + 1)
+
+    return mail.send(messages, attempt=attempt, again=again)
+
+
+@task()
+def send_parent_request(request_id: int, domain: str, use_https: bool, attempt: int = 1) -> int:
+    """A child's request that their parent make their account: the link opens parent sign-up, then the
+    child form with the name filled in."""
+    request = ParentRequest.objects.filter(pk=request_id).first()
+    messages = []
+    if request is not None:
+        token = family.parent_request_token(request)
+        context = {
+            "link": f"{_site(domain, use_https)}{reverse('signup_parent')}?request={token}",
+            "domain": domain,
+            "child": request.child_name,
+            "days": family.PARENT_REQUEST_DAYS,
+        }
+        messages.append(_message("parent_request", context, request.parent_email))
+
+    def again(when: datetime.datetime) -> object:
+        return send_parent_request.using(run_after=when).enqueue(request_id, domain, use_https, attempt=attempt + 1)
+
+    return mail.send(messages, attempt=attempt, again=again)
+
+
+@task()
+def send_retention_warning(student_id: int, erase_on: str, attempt: int = 1) -> int:
+    """Tell each linked parent that their child's unused account will be erased on `erase_on` (ISO date)
+    unless the child signs in before then (accounts.retention)."""
+    student = Student.objects.filter(pk=student_id).select_related("user").first()
+    messages = []
+    if student is not None:
+        context = {
+            "child": student.name,
+            "username": student.user.username,
+            "erase_on": datetime.date.fromisoformat(erase_on),
+            "last_seen": retention.last_seen(student),
+        }
+        for parent in student.parents.order_by("id"):
+            messages.append(_message("retention_warning", context, parent.email))
+
+    def again(when: datetime.datetime) -> object:
+        return send_retention_warning.using(run_after=when).enqueue(student_id, erase_on, attempt=attempt + 1)
 
     return mail.send(messages, attempt=attempt, again=again)
 

@@ -4,9 +4,11 @@ from accounts import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("privacy/", views.privacy, name="privacy"),
     path("accounts/signup/student/", views.signup_student, name="signup_student"),
     path("accounts/signup/parent/", views.signup_parent, name="signup_parent"),
     path("accounts/signup/sent/", views.signup_sent, name="signup_sent"),
+    path("accounts/signup/asked/", views.signup_asked, name="signup_asked"),
     path("accounts/signup/confirm/<uidb64>/<token>/", views.signup_confirm, name="signup_confirm"),
     path("accounts/no-profile/", views.profile_missing, name="profile_missing"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),

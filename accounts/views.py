@@ -1,23 +1,30 @@
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
+from markdown_it import MarkdownIt
 
-from accounts import family, signup, throttle
+from accounts import family, inventory, signup, throttle
 from accounts.access import student_required
 from accounts.forms import (
+    BirthForm,
     LoginForm,
+    ParentRequestForm,
     ParentSignupForm,
     PasswordResetRequestForm,
     StudentProfileForm,
     StudentSignupForm,
     TOTPCodeForm,
 )
+from accounts.inventory import NOTICE_VERSION
 from accounts.middleware import SECOND_FACTOR_DONE
 from accounts.models import StaffTOTP, ThrottleHit, User
 from edtech import cache
@@ -39,6 +46,16 @@ def _landing(request):
     return render(request, "home.html", {"landing": mark_safe(landing)})  # noqa: S308 - our own template's output
 
 
+def privacy(request):
+    """The privacy notice: PRIVACY.md (its data table generated from accounts.inventory), as a page.
+    Raw HTML in the file is escaped, not passed through."""
+    text = (settings.BASE_DIR / "PRIVACY.md").read_text(encoding="utf-8")
+    text = text.replace(inventory.START_MARKER, "").replace(inventory.END_MARKER, "")
+    notice = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+    context = {"notice": mark_safe(notice), "version": NOTICE_VERSION}  # noqa: S308 - our own file, HTML escaped
+    return render(request, "accounts/privacy.html", context)
+
+
 def profile_missing(request):
     return render(request, "accounts/profile_missing.html", status=403)
 
@@ -55,6 +72,10 @@ PENDING_2FA_HASH = "pending_2fa_hash"
 
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
+
+    def get_initial(self):
+        # A child's sign-in card links here with the username filled in (never the password).
+        return {**super().get_initial(), "username": self.request.GET.get("username", "")[:255]}
 
     def form_valid(self, form):
         user = form.get_user()
@@ -89,34 +110,99 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().post(request, *args, **kwargs)
 
 
-def _signup(request, form_class, template):
+def _signup(request, form, template, context=None):
     """A sign-up with an e-mail address: every attempt counts towards the address's limit, and a valid one
     is answered "check your e-mail", whether or not the address had an account (accounts.signup)."""
-    if request.user.is_authenticated:
-        return redirect("home")
-    form = form_class(request.POST or None)
-    if request.method == "POST":
+    context = {**(context or {}), "form": form}
+    if request.method == "POST" and form.is_bound:
         address = throttle.client_address(request)
         if ThrottleHit.objects.is_blocked("signup-address", address):
             form.is_valid()
             form.add_error(None, TOO_MANY_SIGNUPS)
-            return render(request, template, {"form": form}, status=429)
+            return render(request, template, context, status=429)
         ThrottleHit.objects.hit("signup-address", address)
         if form.is_valid():
             form.begin(request)
             return redirect_303("signup_sent")
-    status = 400 if request.method == "POST" else 200
-    return render(request, template, {"form": form}, status=status)
+        return render(request, template, context, status=400)
+    return render(request, template, context)
+
+
+# Set in the session once a birth date below the consent age was given: going back and giving another
+# date then changes nothing in this browser session (as the FTC advises for an age screen).
+BELOW_CONSENT_AGE = "signup_below_consent_age"
+TOO_MANY_REQUESTS = "We have already asked this parent a few times in the last hour. Please try again later."
 
 
 @require_http_methods(["GET", "POST"])
 def signup_student(request):
-    return _signup(request, StudentSignupForm, "accounts/signup_student.html")
+    """A student's own sign-up, after a neutral age question: at or above PARENTAL_CONSENT_AGE the account
+    form (their own consent), below it no account, only a request to a parent (accounts.family.ask_parent).
+    One page in steps; a tool may also send every field in one POST."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    template = "accounts/signup_student.html"
+    if request.method == "GET":
+        return render(request, template, {"step": "birth", "birth": BirthForm()})
+    birth = BirthForm(request.POST)
+    if not birth.is_valid():
+        return render(request, template, {"step": "birth", "birth": birth}, status=400)
+    if request.session.get(BELOW_CONSENT_AGE) or birth.needs_parent():
+        request.session[BELOW_CONSENT_AGE] = True
+        return _ask_parent(request, birth, template)
+    form = StudentSignupForm(request.POST if "email" in request.POST else None)
+    return _signup(request, form, template, {"step": "account", "birth": birth})
+
+
+def _ask_parent(request, birth, template):
+    form = ParentRequestForm(request.POST if "parent_email" in request.POST else None)
+    context = {"step": "parent", "birth": birth, "form": form}
+    if not form.is_bound:
+        return render(request, template, context)
+    address = throttle.client_address(request)
+    if ThrottleHit.objects.is_blocked("signup-address", address):
+        form.is_valid()
+        form.add_error(None, TOO_MANY_SIGNUPS)
+        return render(request, template, context, status=429)
+    ThrottleHit.objects.hit("signup-address", address)
+    if not form.is_valid():
+        return render(request, template, context, status=400)
+    email = form.cleaned_data["parent_email"]
+    with transaction.atomic():
+        ThrottleHit.objects.hold("parent-request", email)
+        blocked = ThrottleHit.objects.is_blocked("parent-request", email)
+        if not blocked:
+            ThrottleHit.objects.hit("parent-request", email)
+            family.ask_parent(
+                child_name=form.cleaned_data["name"],
+                parent_email=email,
+                host=request.get_host(),
+                secure=request.is_secure(),
+            )
+    if blocked:
+        form.add_error(None, TOO_MANY_REQUESTS)
+        return render(request, template, context, status=429)
+    return redirect_303("signup_asked")
+
+
+def signup_asked(request):
+    return render(request, "accounts/signup_asked.html")
 
 
 @require_http_methods(["GET", "POST"])
 def signup_parent(request):
-    return _signup(request, ParentSignupForm, "accounts/signup_parent.html")
+    """A parent's sign-up; from a child's request (?request=…), a note saying so, and a signed-in parent
+    goes straight on to the child form."""
+    token = request.GET.get("request")
+    child_request = family.parent_request_for(token)
+    if request.user.is_authenticated:
+        if child_request is not None and request.user.role == "parent":
+            return redirect(f"{reverse('family_new_child')}?request={token}")
+        return redirect("home")
+    initial = {"email": child_request.parent_email} if child_request else None
+    form = ParentSignupForm(request.POST or None, initial=initial)
+    context = {"child_request": child_request, "request_token": token if child_request else ""}
+    return _signup(request, form, "accounts/signup_parent.html", context)
 
 
 def signup_sent(request):
@@ -166,7 +252,8 @@ def profile(request):
         "nav": "profile",
         "form": form,
         "student": student,
-        "family_code": family.code_for(student),
+        "may_have_code": family.may_have_code(student),
+        "family_code": family.live_code(student),
         "parents": student.parents.order_by("name"),
     }
     return render(request, "accounts/profile.html", context, status=status)
@@ -175,8 +262,13 @@ def profile(request):
 @student_required
 @require_POST
 def replace_family_code(request):
-    family.replace_code(request.user.student)
-    messages.success(request, "Your family code is new. The old one no longer works.")
+    student = request.user.student
+    if not family.may_have_code(student):
+        raise PermissionDenied("Your parent made your account: they invite other parents from their family page.")
+    family.replace_code(student)
+    messages.success(
+        request, f"Your new family code works once, for {family.CODE_DAYS} days. Any older one no longer works."
+    )
     return redirect("profile")
 
 
@@ -185,6 +277,8 @@ def replace_family_code(request):
 def unlink_parent(request, parent_id):
     if family.unlink(student=request.user.student, parent_id=parent_id):
         messages.success(request, "That parent can no longer see your progress.")
+    elif family.parent_manages(request.user.student):
+        messages.error(request, "Your parent made your account, so they stay linked to it.")
     return redirect("profile")
 
 

@@ -2,7 +2,13 @@
 
 from dataclasses import dataclass
 
-from accounts.tests.factories import ParentFactory, StaffFactory, StudentFactory, StudentParentLinkFactory
+from accounts.tests.factories import (
+    ChildFactory,
+    ParentFactory,
+    StaffFactory,
+    StudentFactory,
+    StudentParentLinkFactory,
+)
 from curriculum.tests.factories import ChapterFactory, QuestionFactory
 from learning.tests.helpers import answer
 
@@ -27,6 +33,10 @@ NAMES = [
     "profile",
     "family",
     "child",
+    "add-child",
+    "made-child",
+    "sign-in-card",
+    "privacy",
     "admin-index",
 ]
 
@@ -52,6 +62,7 @@ def build_world() -> World:
         answer(StudentFactory(name=rival), questions[0])
     parent = ParentFactory(name="Pat Parent")
     StudentParentLinkFactory(student=student, parent=parent)
+    made = ChildFactory(name="Mia", user__username="mia.lopez", link__parent=parent)
     staff = StaffFactory()
 
     quiz_id = questions[2].quiz_id
@@ -68,6 +79,10 @@ def build_world() -> World:
         MainPage("profile", "student", "/profile/"),
         MainPage("family", "parent", "/family/"),
         MainPage("child", "parent", f"/family/children/{student.pk}/"),
+        MainPage("add-child", "parent", "/family/children/new/"),
+        MainPage("made-child", "parent", f"/family/children/{made.pk}/"),
+        MainPage("sign-in-card", "parent", f"/family/children/{made.pk}/card/"),
+        MainPage("privacy", "visitor", "/privacy/"),
         MainPage("admin-index", "staff", "/admin/"),
     ]
     assert [page.name for page in pages] == NAMES

@@ -13,8 +13,13 @@ QUESTION_URL = re.compile(r"/learn/(?P<chapter>[^/]+)/q/(?P<quiz>[^/]+)/$")
 
 
 def sign_up(page: Page, path: str, *, name: str, email: str, button: str) -> None:
-    """Fill a sign-up form (the student's or the parent's), send it, and follow the link it mails."""
+    """Fill a sign-up form (the student's, after its age question, or the parent's), send it, and follow the
+    link it mails."""
     page.goto(path)
+    if page.get_by_text("When were you born?").count():
+        page.get_by_label("Month").select_option("March")
+        page.get_by_label("Year").fill("2008")  # 18: old enough to sign up alone
+        page.get_by_role("button", name="Next").click()
     page.get_by_label("Your name").fill(name)
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
@@ -40,7 +45,7 @@ def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
 
 def log_in_here(page: Page, email: str, password: str = PASSWORD) -> None:
     """Fill the login form the page shows (e.g. after a redirect to it) and send it."""
-    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("E-mail or username").fill(email)
     page.get_by_label("Password").fill(password)
     page.locator("main").get_by_role("button", name="Log in").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()

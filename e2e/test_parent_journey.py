@@ -22,6 +22,7 @@ def test_a_parent_links_a_child_with_the_family_code_and_reads_the_childs_page(n
     child_page = new_context().new_page()
     steps.log_in(child_page, "sam@example.com")
     child_page.get_by_role("link", name="Profile").click()
+    child_page.get_by_role("button", name="Make a family code").click()
     code = child_page.locator("#family-code").inner_text().strip()
     assert len(code) == 9  # two groups of four
 
@@ -34,8 +35,8 @@ def test_a_parent_links_a_child_with_the_family_code_and_reads_the_childs_page(n
         button="Create my parent account",
     )
     expect(parent_page).to_have_url("/family/")
-    expect(parent_page.get_by_role("heading", name="No child linked yet")).to_be_visible()
-    parent_page.get_by_role("button", name="Link a child").click()
+    expect(parent_page.get_by_role("heading", name="No child yet")).to_be_visible()
+    parent_page.get_by_role("link", name="Link a teenager's own account").click()
     parent_page.get_by_label("Family code").fill(code.lower())  # as a parent might type it
     parent_page.get_by_role("button", name="Link", exact=True).click()
 

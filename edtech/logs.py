@@ -4,7 +4,7 @@ gunicorn's access log.
 A path like /x%0Atime=... level=ERROR decodes to a newline, which would start a second, forged
 line; every control character (and a double quote, which ends a quoted field) is written as an
 escape instead. A password-reset (or sign-up) link carries a token that opens the account: its path is
-logged as /accounts/reset/[redacted]/ (/accounts/signup/confirm/[redacted]/).
+logged as /accounts/reset/[redacted]/ (/accounts/signup/confirm/[redacted]/, /family/invitations/[redacted]/).
 """
 
 import logging
@@ -14,12 +14,14 @@ from typing import Any
 from gunicorn.glogging import Logger
 
 _RESET_LINK = re.compile(r"/accounts/(reset|signup/confirm)/[^/\s]+/[^/\s]+/")
+_INVITATION_LINK = re.compile(r"/family/invitations/[^/\s]+/")
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f"\\\u2028\u2029]')
 
 
 def safe(text: str) -> str:
     """The text with reset tokens redacted and control characters escaped: always one line."""
     text = _RESET_LINK.sub(lambda match: f"/accounts/{match[1]}/[redacted]/", text)
+    text = _INVITATION_LINK.sub("/family/invitations/[redacted]/", text)
     return _UNSAFE.sub(lambda match: f"\\x{ord(match[0]):02x}" if ord(match[0]) < 0x100 else "\\u2028", text)
 
 

@@ -182,6 +182,13 @@ TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
 
+# --- Children's consent and data ------------------------------------------------------
+# Below this age a child cannot sign up alone: a parent makes the account (COPPA: 13; GDPR Art. 8:
+# 13 to 16 by country). Above it, a student's own sign-up is their consent.
+PARENTAL_CONSENT_AGE = env.int("PARENTAL_CONSENT_AGE", default=13)
+# A child account a parent (or a school) made, unused this long, is erased; the parents hear 30 days ahead.
+CHILD_ACCOUNT_RETENTION_DAYS = env.int("CHILD_ACCOUNT_RETENTION_DAYS", default=730)
+
 # --- Static files -----------------------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -24,7 +24,7 @@ DAY = datetime.timedelta(days=1)
 def maya():
     """A student with a family code, a parent, three answers on two days in two chapters."""
     student = StudentFactory(name="Maya Lopez", user__email="maya@example.com", email="maya@example.com")
-    family.code_for(student)
+    family.replace_code(student)
     StudentParentLinkFactory(student=student, parent__name="Ana Lopez", parent__user__email="ana@example.com")
     fractions = ChapterFactory(id="math-fractions")
     decimals = ChapterFactory(id="math-decimals")
@@ -104,7 +104,9 @@ def test_the_export_is_a_json_download_of_everything_about_the_student(superuser
     assert data["student"]["name"] == "Maya Lopez"
     assert data["student"]["total_xp"] == 20
     assert data["account"]["email"] == "maya@example.com"
-    assert set(data["account"]) == {"email", "date_joined", "last_login"}
+    assert set(data["account"]) == {"email", "username", "date_joined", "last_login"}
+    assert data["account"]["username"] is None
+    assert data["consent"]["basis"] == "self"
     parent = maya.parents.get()
     assert [(link["parent_id"], link["name"]) for link in data["parents"]] == [(parent.pk, "Ana Lopez")]
     assert [

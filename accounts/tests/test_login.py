@@ -47,7 +47,7 @@ def test_a_wrong_password_says_so(client):
     student = StudentFactory()
     response = login(client, student.user.email, password="wrong")
     assert response.status_code == 400
-    assert "Please enter a correct e-mail and password. The password is case-sensitive." in response.text
+    assert "Please enter a correct e-mail (or username) and password. The password is case-sensitive." in response.text
     assert "_auth_user_id" not in client.session
 
 

@@ -9,7 +9,10 @@ from accounts.tests.helpers import confirm_signup
 
 pytestmark = pytest.mark.django_db
 
+# Born in March 2008: 18, old enough to sign up alone (the age question comes first: test_age_gate.py).
 GOOD = {
+    "birth_year": "2008",
+    "birth_month": "3",
     "name": "Maya Lopez",
     "email": "Maya@Example.com",
     "password1": "a-long-unusual-pass",
@@ -45,7 +48,7 @@ def test_a_student_signs_up_confirms_the_address_and_lands_on_the_chapter_map(cl
 
 
 def test_the_signup_page_has_the_fields_and_the_time_zone_script(client):
-    html = client.get("/accounts/signup/student/").content.decode()
+    html = client.post("/accounts/signup/student/", {"birth_year": "2008", "birth_month": "3"}).content.decode()
     for name in ("name", "email", "password1", "password2", "grade_level", "time_zone"):
         assert f'name="{name}"' in html
     assert "js/timezone.js" in html

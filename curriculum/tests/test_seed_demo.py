@@ -114,11 +114,23 @@ def test_the_demo_student_repeats_its_accounts_email_and_has_a_grade():
     assert student.total_xp == 0
 
 
-def test_the_demo_parent_is_linked_to_the_demo_student():
+def test_the_demo_parent_follows_the_demo_student_and_made_a_child_without_an_e_mail():
     seed_demo()
 
     parent = Parent.objects.get(email="parent@example.com")
-    assert list(parent.children.values_list("email", flat=True)) == ["student@example.com"]
+    assert list(parent.children.order_by("name").values_list("name", "consent__basis")) == [
+        ("Leo", "parent"),
+        ("Maya Lopez", "self"),
+    ]
+    leo = parent.children.get(name="Leo")
+    assert leo.user.username == "leo.demo" and not leo.user.has_email
+
+
+def test_the_demo_child_signs_in_with_the_username(settings):
+    settings.DEBUG = True
+    out = seed_demo()
+    assert f"leo.demo (username, no e-mail; made by the parent) / {DEMO_PASSWORD}" in out
+    assert authenticate(username="Leo.Demo", password=DEMO_PASSWORD) is not None
 
 
 def test_it_prints_the_demo_logins(settings):
@@ -162,7 +174,7 @@ def test_it_leaves_an_existing_accounts_password_alone():
     assert authenticate(username="parent@example.com", password="a-password-of-their-own") is not None
     assert authenticate(username="parent@example.com", password=DEMO_PASSWORD) is None
     assert "parent@example.com / (an existing account: its password was not changed)" in out
-    assert Parent.objects.get(email="parent@example.com").children.count() == 1
+    assert Parent.objects.get(email="parent@example.com").children.count() == 2  # Maya, and Leo the parent made
 
 
 def test_a_dry_run_writes_nothing():

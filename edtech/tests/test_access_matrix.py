@@ -4,7 +4,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 
+from accounts import family
 from accounts.tests.factories import (
+    ChildFactory,
     ParentFactory,
     StaffFactory,
     StudentFactory,
@@ -26,6 +28,9 @@ def world():
     parent, other_parent = ParentFactory(), ParentFactory()
     StudentParentLinkFactory(student=student, parent=parent)
     StudentParentLinkFactory(student=other_student, parent=other_parent)
+    # A child the parent made (no e-mail): the parent manages the account; `student` is a teenager's own.
+    made_child = ChildFactory(link__parent=parent)
+    invitation = family.invite(student=made_child, by=parent, email=other_parent.email, host="testserver", secure=False)
     editor = UserFactory(is_staff=True)
     editor.groups.add(Group.objects.get(name="Content editors"))  # created by a data migration
     question = QuestionFactory()
@@ -41,6 +46,8 @@ def world():
         "staff_no_2fa": StaffFactory(),
         "ids": {
             "child": student.pk,
+            "made_child": made_child.pk,
+            "invitation": family.invitation_token(invitation),
             "other_child": other_student.pk,
             "parent": parent.pk,
             "chapter": question.chapter_id,
@@ -65,6 +72,8 @@ MATRIX = {
     "/accounts/signup/student/": {"anonymous": 200, "*": HOME},
     "/accounts/signup/parent/": {"anonymous": 200, "*": HOME},
     "/accounts/signup/sent/": {"*": 200},
+    "/accounts/signup/asked/": {"*": 200},
+    "/privacy/": {"*": 200},
     "/accounts/signup/confirm/MQ/not-a-token/": {"*": 400},  # a link that confirms nothing
     "/learn/": {"anonymous": LOGIN, "student": 200, "other_student": 200, "*": 403},
     "/learn/{chapter}/": {"anonymous": LOGIN, "student": 200, "other_student": 200, "*": 403},
@@ -82,6 +91,31 @@ MATRIX = {
     "/family/link/": {"anonymous": LOGIN, "parent": 200, "other_parent": 200, "*": 403},
     "/family/children/{child}/": {"anonymous": LOGIN, "parent": 200, "other_parent": 404, "*": 403},
     "/family/children/{other_child}/": {"anonymous": LOGIN, "parent": 404, "other_parent": 200, "*": 403},
+    "/family/children/new/": {"anonymous": LOGIN, "parent": 200, "other_parent": 200, "*": 403},
+    # A child the parent made: the parent manages it; another parent gets 404 on every page of it.
+    "/family/children/{made_child}/": {"anonymous": LOGIN, "parent": 200, "other_parent": 404, "*": 403},
+    "/family/children/{made_child}/card/": {"anonymous": LOGIN, "parent": 200, "other_parent": 404, "*": 403},
+    "/family/children/{made_child}/export/": {"anonymous": LOGIN, "parent": 200, "other_parent": 404, "*": 403},
+    "/family/children/{made_child}/erase/": {"anonymous": LOGIN, "parent": 200, "other_parent": 404, "*": 403},
+    # A teenager's own account: a linked parent follows it, and manages nothing.
+    "/family/children/{child}/card/": {"anonymous": LOGIN, "parent": 403, "other_parent": 404, "*": 403},
+    "/family/children/{child}/export/": {"anonymous": LOGIN, "parent": 403, "other_parent": 404, "*": 403},
+    "/family/children/{child}/erase/": {"anonymous": LOGIN, "parent": 403, "other_parent": 404, "*": 403},
+    # POST only (GET refused before anything is looked up).
+    "/family/children/{made_child}/name/": {"anonymous": LOGIN, "parent": 405, "other_parent": 405, "*": 403},
+    "/family/children/{made_child}/password/": {"anonymous": LOGIN, "parent": 405, "other_parent": 405, "*": 403},
+    "/family/children/{made_child}/leaderboard/": {"anonymous": LOGIN, "parent": 405, "other_parent": 405, "*": 403},
+    "/family/children/{made_child}/consent/revoke/": {
+        "anonymous": LOGIN,
+        "parent": 405,
+        "other_parent": 405,
+        "*": 403,
+    },
+    "/family/children/{made_child}/consent/": {"anonymous": LOGIN, "parent": 405, "other_parent": 405, "*": 403},
+    "/family/children/{made_child}/invite/": {"anonymous": LOGIN, "parent": 405, "other_parent": 405, "*": 403},
+    # An invitation (to other_parent's address): only a parent with that address may accept it.
+    "/family/invitations/{invitation}/": {"anonymous": LOGIN, "other_parent": 200, "*": 403},
+    "/family/invitations/not-a-token/": {"*": 404},
     "/accounts/2fa/": {"anonymous": LOGIN, "staff": 200, "editor": 200, "*": 403},
     # The code step after a password, only while one is pending in the session.
     "/accounts/2fa/verify/": {"*": START_OVER},
@@ -152,6 +186,15 @@ POSTS = [
     "/profile/family-code/",
     "/profile/parents/{parent}/unlink/",
     "/family/link/",
+    "/family/children/new/",
+    "/family/children/{made_child}/name/",
+    "/family/children/{made_child}/password/",
+    "/family/children/{made_child}/leaderboard/",
+    "/family/children/{made_child}/erase/",
+    "/family/children/{made_child}/consent/revoke/",
+    "/family/children/{made_child}/consent/",
+    "/family/children/{made_child}/invite/",
+    "/family/invitations/{invitation}/",
     "/accounts/password_reset/",
 ]
 

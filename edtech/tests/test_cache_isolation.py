@@ -2,6 +2,7 @@
 
 import pytest
 
+from accounts import family
 from accounts.models import Student
 from accounts.tests.factories import StudentFactory
 from curriculum.tests.factories import ChapterFactory, QuestionFactory
@@ -28,6 +29,7 @@ def test_a_cached_page_never_shows_another_students_numbers(client, page):
     for question in questions:
         answer(ana, question)
     answer(ben, questions[0], 0)
+    family.replace_code(ana)  # Ana made a family code (on demand): it is on her profile only
 
     client.force_login(ana.user)
     ana_html = client.get(page).content.decode()

@@ -46,6 +46,8 @@ def test_a_reset_link_is_logged_without_its_token(log_output):
         ("/a\\b", "/a\\x5cb"),
         ("/a\u2028b", "/a\\u2028b"),
         ("/accounts/reset/Mg/set-password/", "/accounts/reset/[redacted]/"),
+        # An invitation's link lets its holder join a child's family: never in a log.
+        ("/family/invitations/MTI:1vX2:abcDEF/", "/family/invitations/[redacted]/"),
         ("/ok/ñ/", "/ok/ñ/"),
     ],
 )

@@ -15,6 +15,8 @@ pytestmark = pytest.mark.django_db
 
 
 def code_on_profile(client) -> str:
+    """The teenager makes a family code on Profile (made on demand) and reads it there."""
+    client.post("/profile/family-code/")
     html = client.get("/profile/").content.decode()
     return re.search(r'id="family-code">([^<]+)<', html).group(1)
 
@@ -46,7 +48,7 @@ def test_a_parent_signs_up_and_lands_on_family(client, mailoutbox, run_tasks):
     parent = Parent.objects.get()
     assert parent.time_zone == "Asia/Tokyo"
     assert (parent.name, parent.phone, parent.user.email) == ("Ana Lopez", "+1 555 0100", "ana@example.com")
-    assert "No child linked yet" in client.get("/family/").content.decode()
+    assert "No child yet" in client.get("/family/").content.decode()
 
 
 def test_a_bad_phone_is_refused(client):
@@ -84,8 +86,9 @@ def test_a_parent_links_with_the_code_typed_loosely(client, world):
 
     assert response["Location"] == f"/family/children/{child.pk}/"
     assert StudentParentLink.objects.filter(parent=parent, student=child).count() == 1
-    client.post("/family/link/", {"code": code})  # linking twice is a no-op
-    assert StudentParentLink.objects.filter(parent=parent, student=child).count() == 1
+    # A code works once: used, it links nobody else (and linking twice would be a no-op anyway).
+    assert client.post("/family/link/", {"code": code}).status_code == 400
+    assert StudentParentLink.objects.filter(student=child).count() == 1
 
 
 def test_a_wrong_code_says_so_and_links_nothing(client, world):
@@ -100,7 +103,7 @@ def test_after_ten_wrong_codes_in_an_hour_even_a_right_code_must_wait(client, wo
     sign_in(client, world["a"].user)
     for _ in range(10):
         assert client.post("/family/link/", {"code": "ZZZZ-ZZZZ"}).status_code == 400
-    right = family.code_for(world["y"])
+    right = family.replace_code(world["y"])
 
     response = client.post("/family/link/", {"code": right})
 
@@ -119,13 +122,12 @@ def test_wrong_codes_older_than_an_hour_no_longer_count(client, world):
     old = timezone.now() - family.WRONG_CODE_WINDOW
     FamilyCodeAttempt.objects.bulk_create([FamilyCodeAttempt(parent=world["a"], attempted_at=old)] * 10)
     sign_in(client, world["a"].user)
-    assert client.post("/family/link/", {"code": family.code_for(world["y"])}).status_code == 302
+    assert client.post("/family/link/", {"code": family.replace_code(world["y"])}).status_code == 302
 
 
 def test_a_new_code_replaces_the_old_one_at_once(client, world):
     sign_in(client, world["x"].user)
     old = code_on_profile(client)
-    client.post("/profile/family-code/")
     new = code_on_profile(client)
     assert new != old
 

@@ -8,7 +8,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from accounts.models import Parent, Student, StudentParentLink, User
+from accounts import children
+from accounts.inventory import NOTICE_VERSION
+from accounts.models import Consent, Parent, Student, StudentParentLink, User
 from curriculum import transfer
 
 # The demo curriculum, in the import format (README, "Importing and exporting questions"): it is
@@ -20,6 +22,8 @@ DEMO_PASSWORD = "learn-quest-demo"  # noqa: S105
 DEMO_STUDENT: dict[str, Any] = {"email": "student@example.com", "name": "Maya Lopez", "grade_level": 5}
 DEMO_PARENT: dict[str, Any] = {"email": "parent@example.com", "name": "Ana Lopez"}
 DEMO_STAFF: dict[str, Any] = {"email": "staff@example.com"}
+# A child the demo parent made: no e-mail, signs in with the username.
+DEMO_CHILD: dict[str, Any] = {"username": "leo.demo", "name": "Leo", "grade_level": 2}
 
 
 class Command(BaseCommand):
@@ -66,6 +70,10 @@ class Command(BaseCommand):
         ):
             shown = accounts[email] or "(an existing account: its password was not changed)"
             self.stdout.write(f"  {role:<8} {email} / {shown}")
+        shown = accounts[DEMO_CHILD["username"]] or "(an existing account: its password was not changed)"
+        self.stdout.write(
+            f"  {'child':<8} {DEMO_CHILD['username']} (username, no e-mail; made by the parent) / {shown}"
+        )
 
 
 def load_accounts(*, public_password: bool) -> dict[str, str | None]:
@@ -97,7 +105,26 @@ def load_accounts(*, public_password: bool) -> dict[str, str | None]:
         user=parent_user, defaults={"email": parent_user.email, "name": DEMO_PARENT["name"]}
     )
     StudentParentLink.objects.get_or_create(student=student, parent=parent)
-    return {student_user.email: student_password, parent_user.email: parent_password, staff_user.email: staff_password}
+    Consent.objects.get_or_create(
+        student=student,
+        defaults={"basis": Consent.Basis.SELF, "granted_by": student_user, "notice_version": NOTICE_VERSION},
+    )
+    child_password = None
+    if not User.objects.with_username(DEMO_CHILD["username"]).exists():
+        child_password = password()
+        children.make_family_child(
+            parent=parent,
+            name=DEMO_CHILD["name"],
+            username=DEMO_CHILD["username"],
+            password=child_password,
+            grade_level=DEMO_CHILD["grade_level"],
+        )
+    return {
+        student_user.email: student_password,
+        parent_user.email: parent_password,
+        staff_user.email: staff_password,
+        DEMO_CHILD["username"]: child_password,
+    }
 
 
 def _get_or_create_user(email: str, password: str, **extra_fields: Any) -> tuple[User, str | None]:
