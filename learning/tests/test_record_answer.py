@@ -178,16 +178,17 @@ def statements_of(work) -> list[str]:
     return [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
 
 
-def test_recording_an_answer_takes_seven_statements():
+def test_recording_an_answer_takes_eight_statements():
     student = StudentFactory()
     question = QuestionFactory()
     answer(student, QuestionFactory(chapter=question.chapter), 2)
 
     statements = statements_of(lambda: answer(student, question, 2, at=NOON + datetime.timedelta(days=1)))
 
-    # Lock the student; the form token; the question's history; insert the answer; the student's
-    # numbers; the chapter's progress row; the day's row.
-    assert len(statements) == 7, statements
+    # Hold the chapter (shared: against a content edit's recompute); lock the student; the form token; the
+    # question's history; insert the answer; the student's numbers; the chapter's progress row; the day's row.
+    assert len(statements) == 8, statements
+    assert statements[0].startswith("SELECT pg_advisory_xact_lock_shared")
 
 
 def test_the_first_answer_in_a_chapter_takes_one_more_to_create_its_progress_row():
@@ -195,8 +196,8 @@ def test_the_first_answer_in_a_chapter_takes_one_more_to_create_its_progress_row
 
     statements = statements_of(lambda: answer(student, question, 2))
 
-    assert len(statements) == 8, statements
-    assert statements[5].startswith("UPDATE") and statements[6].startswith('INSERT INTO "student_progress"')
+    assert len(statements) == 9, statements
+    assert statements[6].startswith("UPDATE") and statements[7].startswith('INSERT INTO "student_progress"')
 
 
 def test_zone_falls_back_to_time_zone_setting(settings):
