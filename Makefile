@@ -54,7 +54,7 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
-	DATABASE_URL=sqlite://:memory: $(VENV)/bin/mypy jobs accounts curriculum analytics learning family edtech bench
+	DATABASE_URL=sqlite://:memory: $(VENV)/bin/mypy jobs accounts curriculum analytics classes learning family edtech bench
 
 # Production settings must pass Django's deployment checks, warnings included.
 check-deploy: venv

@@ -65,7 +65,7 @@ class UserAdmin(auth_admin.UserAdmin):
     readonly_fields = ("public_id",)
     list_display = ("sign_in", "role", "is_staff", "is_active", "date_joined", "last_login")
     # role reads the reverse one-to-ones; joining them keeps the changelist at one query.
-    list_select_related = ("student", "parent")
+    list_select_related = ("student", "parent", "teacher")
     list_filter = (RoleFilter, "is_staff", "is_superuser", "is_active", "groups")
     search_fields = ("email", "username", "public_id", "student__name", "parent__name")
     ordering = ("email",)

@@ -188,8 +188,18 @@ def suggest_username(name: str = "") -> str:
     return f"{stem}{secrets.randbelow(900_000) + 100_000}"
 
 
-def make_child(*, name: str, username: str, password: str, grade_level: int | None, granted_by: User) -> Student:
-    """A child's account without an e-mail, with the consent of `granted_by` on basis "parent".
+def make_child(
+    *,
+    name: str,
+    username: str,
+    password: str = "",
+    password_hash: str = "",
+    grade_level: int | None,
+    granted_by: User,
+    basis: str = Consent.Basis.PARENT,
+) -> Student:
+    """A child's account without an e-mail, with the consent of `granted_by` on `basis` (a parent, or a
+    school through its teacher). The password comes in clear or already hashed (a roster hashes many at once).
 
     Raises IntegrityError when the username was taken a moment ago (callers say so). The caller links
     the child to the adult who made it, in the same transaction (make_family_child below).
@@ -197,14 +207,15 @@ def make_child(*, name: str, username: str, password: str, grade_level: int | No
     with transaction.atomic():
         user = User(username=normalize_username(username))
         user.email = reserved_email(user.public_id)
-        user.set_password(password)
+        if password_hash:
+            user.password = password_hash
+        else:
+            user.set_password(password)
         user.save()
         student = Student.objects.create(
             user=user, email=user.email, name=name, grade_level=grade_level, on_leaderboard=False
         )
-        Consent.objects.create(
-            student=student, basis=Consent.Basis.PARENT, granted_by=granted_by, notice_version=NOTICE_VERSION
-        )
+        Consent.objects.create(student=student, basis=basis, granted_by=granted_by, notice_version=NOTICE_VERSION)
     return student
 
 
@@ -219,7 +230,8 @@ def make_family_child(*, parent: Parent, name: str, username: str, password: str
 
 
 def reset_password(student: Student) -> str:
-    """A new passphrase for the child (returned once, to be shown once): the old one and every session end."""
+    """A new passphrase for the child (returned once, to be shown once; stored only as a hash): the old one
+    and every session end."""
     passphrase = new_passphrase()
     user = student.user
     user.set_password(passphrase)

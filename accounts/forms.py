@@ -4,7 +4,7 @@ import zoneinfo
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 
 from accounts import signup, throttle
@@ -83,7 +83,7 @@ class SignupForm(forms.Form):
             secure=request.is_secure(),
         )
 
-    def create_profile(self, user: User) -> Student | Parent:
+    def create_profile(self, user: User) -> models.Model:
         raise NotImplementedError
 
 

@@ -62,6 +62,10 @@ TOTP_KEPT = "until the second factor is reset or the account erased"
 SESSION_KEPT = "until sign-out, at most 2 weeks; expired rows are deleted daily"
 ADMIN_LOG_KEPT = "until the staff account that acted, or the child the entry is about, is erased"
 JOB_KEPT = "7 days after it succeeded, 30 days after it failed"
+CLASS_KEPT = "until the teacher leaves the class or the class is deleted"
+ENROLLED_KEPT = "until the child leaves the class (a teacher or a parent takes them out) or an account is erased"
+TEACHERS_AND_FAMILY = "the child, the class's teachers, linked parents, staff"
+ACTION_KEPT = "365 days, or until the child's account is erased"
 
 LEGEND = (
     "**Who sees it**: *staff* are the staff who may see children's data (account and profile staff, superusers), "
@@ -441,6 +445,93 @@ PERSONAL_DATA: dict[str, Table] = {
             "sent_at": Column("When the e-mail went out.", STAFF, WITH_PARENT),
         },
     ),
+    "classes_teacher": Table(
+        "A teacher's profile: staff approve it (the school vouching for the teacher) before any class.",
+        {
+            "id": _row_id("teacher", WITH_ACCOUNT),
+            "user_id": _link("login account", WITH_ACCOUNT),
+            "name": Column(
+                "The teacher's name: on their pages, and to the parents of children they acted on.",
+                "the teacher, co-teachers, linked parents of their classes' children, staff",
+                WITH_ACCOUNT,
+            ),
+            "school": Column("The school (optional): for staff who approve the teacher.", STAFF, WITH_ACCOUNT),
+            "created_at": Column("When the teacher signed up.", STAFF, WITH_ACCOUNT),
+            "approved_at": Column("When staff approved the teacher (empty: waiting).", STAFF, WITH_ACCOUNT),
+            "approved_by_id": Column(
+                "The staff account that approved (empty if approved by command, or once that account is erased).",
+                STAFF,
+                WITH_ACCOUNT,
+            ),
+        },
+    ),
+    "classes_classteacher": Table(
+        "Which teachers teach which class.",
+        {
+            "id": _row_id("row", CLASS_KEPT),
+            "school_class_id": _link("class", CLASS_KEPT, "the class's teachers"),
+            "teacher_id": _link("teacher", CLASS_KEPT, "the class's teachers"),
+            "added_at": Column("When the teacher joined the class.", "the class's teachers", CLASS_KEPT),
+        },
+    ),
+    "classes_enrollment": Table(
+        "Which children are in which class.",
+        {
+            "id": _row_id("row", ENROLLED_KEPT),
+            "school_class_id": _link("class", ENROLLED_KEPT, TEACHERS_AND_FAMILY),
+            "student_id": _link("child", ENROLLED_KEPT, TEACHERS_AND_FAMILY),
+            "joined_at": Column("When the child joined the class.", TEACHERS_AND_FAMILY, ENROLLED_KEPT),
+            "made_by_class": Column(
+                "Whether the class made the child's account (a roster line): only then may its teachers make a new "
+                "passphrase.",
+                "the class's teachers",
+                ENROLLED_KEPT,
+            ),
+            "on_class_board": Column(
+                "Whether the class's weekly leaderboard shows the child (a teacher can hide them).",
+                "the class's teachers",
+                ENROLLED_KEPT,
+            ),
+        },
+    ),
+    "classes_extension": Table(
+        "A child's own due date for an assignment, or their being excused from it.",
+        {
+            "id": _row_id("row", ENROLLED_KEPT),
+            "assignment_id": _link("assignment", ENROLLED_KEPT, TEACHERS_AND_FAMILY),
+            "student_id": _link("child", ENROLLED_KEPT, TEACHERS_AND_FAMILY),
+            "due_on": Column("The child's own due date.", TEACHERS_AND_FAMILY, ENROLLED_KEPT),
+            "excused": Column("Whether the child is excused from the assignment.", TEACHERS_AND_FAMILY, ENROLLED_KEPT),
+        },
+    ),
+    "classes_teacheraction": Table(
+        "What a teacher did to a child's account (made it, a new passphrase, out of a class …): for the parents.",
+        {
+            "id": _row_id("record", ACTION_KEPT),
+            "student_id": _link("child", ACTION_KEPT, "linked parents, staff"),
+            "teacher_id": Column(
+                "The teacher who acted (empty once their account is erased).", "linked parents, staff", ACTION_KEPT
+            ),
+            "class_name": Column("The class's name at the time.", "linked parents, staff", ACTION_KEPT),
+            "kind": Column("What the teacher did.", "linked parents, staff", ACTION_KEPT),
+            "at": Column("When.", "linked parents, staff", ACTION_KEPT),
+        },
+    ),
+    "classes_coteacherinvitation": Table(
+        "A teacher invites another approved teacher, by e-mail, into a class (single use, valid 7 days).",
+        {
+            "id": _row_id("invitation", "7 days"),
+            "school_class_id": _link("class", "7 days", "the class's teachers"),
+            "invited_by_id": Column("The teacher who invited.", "the invited teacher", "7 days"),
+            "email": Column(
+                "The invited address: the invitation is mailed there and works for it only.",
+                "the class's teachers",
+                "7 days",
+            ),
+            "created_at": Column("When it was sent.", NOBODY, "7 days"),
+            "used_at": Column("When it was used (it works once).", NOBODY, "7 days"),
+        },
+    ),
     "django_session": Table(
         "A browser's session: signed in, or before a sign-up.",
         {
@@ -532,6 +623,10 @@ NO_PERSONAL_DATA: dict[str, str] = {
     "jobs_periodicrun": "Which periodic job ran for which day or hour (the job's name and the period only).",
     "chapters": "Course content: chapter names, descriptions and unlock rules.",
     "questions": "Course content: questions, options, answers and explanations; no author or answerer.",
+    "classes_class": "A class: its name, time zone and join code (no child's data; its members are enrollments).",
+    "classes_assignment": "Work a teacher sets a class: a title and dates.",
+    "classes_assignmentchapter": "Which chapters an assignment covers.",
+    "classes_weeklyclasssummary": "Which weeks a class's e-mail to its teachers went out (class and week only).",
 }
 
 # --- Personal data outside the database -------------------------------------------------------------------

@@ -170,18 +170,23 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def must_use_second_factor(self) -> bool:
-        """Superusers, and staff who may see children's personal data, sign in with a second factor."""
+        """Superusers, staff who may see children's personal data, and teachers (who see their classes'
+        children) sign in with a second factor."""
+        if self.is_active and hasattr(self, "teacher"):
+            return True
         if not (self.is_active and self.is_staff):
             return False
         return self.is_superuser or any(self.has_perm(permission) for permission in self.CHILDREN_DATA_PERMISSIONS)
 
     @property
     def role(self) -> str:
-        """'student', 'parent', 'staff' or '' for an account with no profile."""
+        """'student', 'parent', 'teacher', 'staff' or '' for an account with no profile."""
         if hasattr(self, "student"):
             return "student"
         if hasattr(self, "parent"):
             return "parent"
+        if hasattr(self, "teacher"):  # classes.Teacher: an app above this one, reached by its relation's name
+            return "teacher"
         if self.is_staff:
             return "staff"
         return ""

@@ -30,7 +30,7 @@ from accounts.models import StaffTOTP, ThrottleHit, User
 from edtech import cache
 
 # Where each kind of account starts.
-HOME_BY_ROLE = {"student": "learn", "parent": "family", "staff": "admin:index"}
+HOME_BY_ROLE = {"student": "learn", "parent": "family", "teacher": "classes", "staff": "admin:index"}
 
 
 def home(request):
@@ -110,7 +110,7 @@ class PasswordResetView(auth_views.PasswordResetView):
         return super().post(request, *args, **kwargs)
 
 
-def _signup(request, form, template, context=None):
+def signup_page(request, form, template, context=None):
     """A sign-up with an e-mail address: every attempt counts towards the address's limit, and a valid one
     is answered "check your e-mail", whether or not the address had an account (accounts.signup)."""
     context = {**(context or {}), "form": form}
@@ -151,7 +151,7 @@ def signup_student(request):
         request.session[BELOW_CONSENT_AGE] = True
         return _ask_parent(request, birth, template)
     form = StudentSignupForm(request.POST if "email" in request.POST else None)
-    return _signup(request, form, template, {"step": "account", "birth": birth})
+    return signup_page(request, form, template, {"step": "account", "birth": birth})
 
 
 def _ask_parent(request, birth, template):
@@ -202,7 +202,7 @@ def signup_parent(request):
     initial = {"email": child_request.parent_email} if child_request else None
     form = ParentSignupForm(request.POST or None, initial=initial)
     context = {"child_request": child_request, "request_token": token if child_request else ""}
-    return _signup(request, form, "accounts/signup_parent.html", context)
+    return signup_page(request, form, "accounts/signup_parent.html", context)
 
 
 def signup_sent(request):
@@ -211,7 +211,8 @@ def signup_sent(request):
 
 WELCOME = {
     "student": "Welcome, {name}! Pick a chapter to start.",
-    "parent": "Welcome, {name}! Link your child with their family code.",
+    "parent": "Welcome, {name}! Add your child's account, or link a teenager's own with their family code.",
+    "teacher": "Welcome, {name}! Staff approve teachers' accounts; meanwhile, turn on your second factor.",
 }
 
 
@@ -321,8 +322,8 @@ def two_factor_setup(request):
     """Staff turn their second factor on (scan the secret, confirm a code) or off (with a code)."""
     if not request.user.is_authenticated:
         return auth_views.redirect_to_login(request.get_full_path())
-    if not request.user.is_staff:
-        raise PermissionDenied("The second factor is for staff accounts.")
+    if not (request.user.is_staff or request.user.role == "teacher"):
+        raise PermissionDenied("The second factor is for staff and teachers' accounts.")
     device, _ = StaffTOTP.objects.get_or_create(user=request.user, defaults={"secret": StaffTOTP.new_secret()})
     form = TOTPCodeForm(request.POST or None)
     status = 200

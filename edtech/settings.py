@@ -34,11 +34,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks_db",
     # The project's apps, each importing only from those above it in this list (pyproject.toml's
-    # import-linter contract checks it): jobs, accounts, curriculum, analytics, then the pages on top.
+    # import-linter contract checks it): jobs, accounts, curriculum, analytics, classes, then the pages on top.
     "jobs",
     "accounts",
     "curriculum",
     "analytics",
+    "classes",
     "learning",
     "family",
 ]
@@ -246,8 +247,12 @@ TASKS = {
 PERIODIC_TASKS = [
     # In the small hours of the site's day: sessions, rate-limit records, stale requests and tasks.
     {"task": "accounts.tasks.purge_expired", "every": "day", "at": "03:00"},
+    # Co-teacher invitations after 7 days, teachers' actions on children's accounts after 365 days.
+    {"task": "classes.tasks.purge_class_records", "every": "day", "at": "03:00"},
     # Each parent's summary of last week, on their Monday morning (it checks every hour).
     {"task": "analytics.tasks.queue_weekly_summaries", "every": "hour"},
+    # Each class's week for its teachers, on the class's Monday morning.
+    {"task": "classes.tasks.queue_weekly_class_summaries", "every": "hour"},
 ]
 
 # --- Security headers -------------------------------------------------------------

@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
+    path("", include("classes.urls")),
     path("", include("learning.urls")),
     path("", include("family.urls")),
 ]

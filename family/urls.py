@@ -16,5 +16,8 @@ urlpatterns = [
     path("family/children/<int:student_id>/consent/revoke/", views.revoke_consent, name="family_revoke_consent"),
     path("family/children/<int:student_id>/consent/", views.grant_consent, name="family_grant_consent"),
     path("family/children/<int:student_id>/invite/", views.invite_parent, name="family_invite_parent"),
+    path(
+        "family/children/<int:student_id>/classes/<int:class_id>/leave/", views.leave_class, name="family_leave_class"
+    ),
     path("family/invitations/<str:token>/", views.accept_invitation, name="accept_invitation"),
 ]

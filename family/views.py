@@ -16,6 +16,8 @@ from accounts import family as families
 from accounts.access import parent_required
 from accounts.models import Student, ThrottleHit, User
 from analytics import summaries
+from classes import progress as class_work
+from classes import rosters
 from edtech import cache
 from family.forms import (
     ChildAccountForm,
@@ -140,7 +142,14 @@ def child(request, student_id):
     student = _child(request, student_id)
     context = summaries.progress_page(student)
     manages = families.parent_manages(student)
-    context |= {"nav": "family", "manages": manages}
+    classes = list(student.classes.order_by("name"))
+    context |= {
+        "nav": "family",
+        "manages": manages,
+        "classes": classes,
+        "work": class_work.child_assignments(student, classes=classes),
+        "teacher_actions": student.teacher_actions.select_related("teacher").order_by("-at")[:20],
+    }
     if manages:
         context |= {
             "rename_form": RenameChildForm(initial={"name": student.name}),
@@ -150,6 +159,17 @@ def child(request, student_id):
             "parents": student.parents.order_by("name"),
         }
     return render(request, "family/child.html", context)
+
+
+@parent_required
+@require_POST
+def leave_class(request, student_id, class_id):
+    """A parent takes their child out of a class (the account stays)."""
+    student = _child(request, student_id)
+    if not rosters.leave(student=student, class_id=class_id):
+        raise Http404("The child is not in that class.")
+    messages.success(request, f"{student.name} is no longer in that class.")
+    return redirect_303("family_child", student_id=student.pk)
 
 
 @parent_required

@@ -12,5 +12,6 @@ urlpatterns = [
         name="answer_result",
     ),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("assignments/", views.assignments, name="assignments"),
     path("leaderboard/", views.leaderboard, name="leaderboard"),
 ]

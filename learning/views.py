@@ -9,11 +9,12 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import student_required
 from analytics import rules, summaries
+from classes import progress as class_work
 from curriculum import catalog
 from curriculum.models import Question, QuizSubmission, xp_missing
 from learning import rules as practice
 from learning.forms import RELOAD_MESSAGE, AnswerForm, make_form_token
-from learning.services import ChapterClosed, TooManyAnswers, record_answer
+from learning.services import ChapterClosed, TooManyAnswers, record_answer, xp_still_needed
 
 
 def shows_refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -48,6 +49,7 @@ def _check_open(student, chapter: dict[str, Any]) -> None:
     missing = xp_missing(
         is_locked=chapter["is_locked"], unlock_xp_required=chapter["unlock_xp_required"], total_xp=student.total_xp
     )
+    missing = xp_still_needed(student, chapter["id"], missing)
     if missing:
         raise ChapterClosed(chapter["id"], missing)
 
@@ -55,11 +57,20 @@ def _check_open(student, chapter: dict[str, Any]) -> None:
 @student_required
 def learn(request):
     student = request.user.student
-    return render(
-        request,
-        "learning/learn.html",
-        {"nav": "learn", "student": student, "subjects": summaries.chapter_map(student)},
-    )
+    subjects = summaries.chapter_map(student)
+    locked = [chapter for subject in subjects for chapter in subject["chapters"] if chapter["xp_missing"]]
+    opened = class_work.chapters_opened_for(student, summaries.today_for(student)) if locked else set()
+    for chapter in locked:
+        if chapter["id"] in opened:  # an assignment of the child's class opens it, whatever their XP
+            chapter.update(is_open=True, xp_missing=0, opened_by_teacher=True)
+    return render(request, "learning/learn.html", {"nav": "learn", "student": student, "subjects": subjects})
+
+
+@student_required
+def assignments(request):
+    """The child's own assignments in their classes, soonest due first, each with its status."""
+    items = class_work.child_assignments(request.user.student)
+    return render(request, "learning/assignments.html", {"nav": "assignments", "items": items})
 
 
 def _chapter_questions(student, chapter_id: str, today) -> list[Any]:
@@ -197,13 +208,25 @@ def _render_result(request, submission_id, chapter, quiz_id, fragment=False) -> 
 
 @student_required
 def dashboard(request):
-    context = summaries.progress_page(request.user.student)
+    student = request.user.student
+    context = summaries.progress_page(student)
     context["nav"] = "dashboard"
+    context["due"] = [item for item in class_work.child_assignments(student) if item.status.status in OPEN_WORK]
     return render(request, "learning/dashboard.html", context)
+
+
+# What the dashboard lists as still to do.
+OPEN_WORK = {class_work.Status.NOT_STARTED, class_work.Status.IN_PROGRESS, class_work.Status.LATE}
 
 
 @student_required
 def leaderboard(request):
     student = request.user.student
-    context = {"nav": "leaderboard", "board": summaries.leaderboard(), "me": student, "my_rank": student.rank()}
+    context = {
+        "nav": "leaderboard",
+        "board": summaries.leaderboard(),
+        "me": student,
+        "my_rank": student.rank(),
+        "class_boards": class_work.class_boards(student),
+    }
     return render(request, "learning/leaderboard.html", context)

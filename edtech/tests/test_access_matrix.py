@@ -14,12 +14,27 @@ from accounts.tests.factories import (
     UserFactory,
 )
 from accounts.tests.helpers import sign_in
+from classes import rosters
+from classes.models import CoTeacherInvitation
+from classes.tests.factories import AssignmentFactory, EnrollmentFactory, SchoolClassFactory, TeacherFactory
 from curriculum.tests.factories import QuestionFactory
 from learning.tests.helpers import answer
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "student", "other_student", "parent", "other_parent", "staff", "editor", "staff_no_2fa"]
+ROLES = [
+    "anonymous",
+    "student",
+    "other_student",
+    "parent",
+    "other_parent",
+    "teacher",
+    "other_teacher",
+    "unapproved_teacher",
+    "staff",
+    "editor",
+    "staff_no_2fa",
+]
 
 
 @pytest.fixture
@@ -31,15 +46,26 @@ def world():
     # A child the parent made (no e-mail): the parent manages the account; `student` is a teenager's own.
     made_child = ChildFactory(link__parent=parent)
     invitation = family.invite(student=made_child, by=parent, email=other_parent.email, host="testserver", secure=False)
+    question = QuestionFactory()
+    # A teacher whose class has `student` in it and one assignment; another approved teacher; one waiting.
+    teacher, other_teacher = TeacherFactory(), TeacherFactory()
+    school_class = SchoolClassFactory(teacher=teacher)
+    EnrollmentFactory(school_class=school_class, student=student)
+    assignment = AssignmentFactory(school_class=school_class, chapters=[question.chapter])
+    co_invitation = CoTeacherInvitation.objects.create(
+        school_class=school_class, invited_by=teacher, email=other_teacher.user.email
+    )
     editor = UserFactory(is_staff=True)
     editor.groups.add(Group.objects.get(name="Content editors"))  # created by a data migration
-    question = QuestionFactory()
     submission = answer(student, question)
     return {
         "student": student.user,
         "other_student": other_student.user,
         "parent": parent.user,
         "other_parent": other_parent.user,
+        "teacher": teacher.user,
+        "other_teacher": other_teacher.user,
+        "unapproved_teacher": TeacherFactory(approved=False).user,
         "staff": StaffFactory(),
         "editor": editor,
         # A superuser who has not used (or set up) a second factor in this session.
@@ -48,6 +74,9 @@ def world():
             "child": student.pk,
             "made_child": made_child.pk,
             "invitation": family.invitation_token(invitation),
+            "class": school_class.pk,
+            "assignment": assignment.pk,
+            "co_invitation": rosters.invitation_token(co_invitation),
             "other_child": other_student.pk,
             "parent": parent.pk,
             "chapter": question.chapter_id,
@@ -116,7 +145,47 @@ MATRIX = {
     # An invitation (to other_parent's address): only a parent with that address may accept it.
     "/family/invitations/{invitation}/": {"anonymous": LOGIN, "other_parent": 200, "*": 403},
     "/family/invitations/not-a-token/": {"*": 404},
-    "/accounts/2fa/": {"anonymous": LOGIN, "staff": 200, "editor": 200, "*": 403},
+    # Teachers' pages: approved teachers only (one waiting for approval gets 403, the waiting page).
+    "/accounts/signup/teacher/": {"anonymous": 200, "*": HOME},
+    "/classes/": {"anonymous": LOGIN, "teacher": 200, "other_teacher": 200, "*": 403},
+    "/classes/new/": {"anonymous": LOGIN, "teacher": 200, "other_teacher": 200, "*": 403},
+    "/classes/join/": {"anonymous": LOGIN, "student": 200, "other_student": 200, "*": 403},
+    "/assignments/": {"anonymous": LOGIN, "student": 200, "other_student": 200, "*": 403},
+    # Another teacher gets 404 on every page of a class that is not theirs.
+    "/classes/{class}/": {"anonymous": LOGIN, "teacher": 200, "other_teacher": 404, "*": 403},
+    "/classes/{class}/progress.csv": {"anonymous": LOGIN, "teacher": 200, "other_teacher": 404, "*": 403},
+    "/classes/{class}/students/add/": {"anonymous": LOGIN, "teacher": 200, "other_teacher": 404, "*": 403},
+    "/classes/{class}/assignments/new/": {"anonymous": LOGIN, "teacher": 200, "other_teacher": 404, "*": 403},
+    "/classes/{class}/assignments/{assignment}/": {"anonymous": LOGIN, "teacher": 200, "other_teacher": 404, "*": 403},
+    "/classes/{class}/code/": {"anonymous": LOGIN, "teacher": 405, "other_teacher": 405, "*": 403},
+    "/classes/{class}/teachers/invite/": {"anonymous": LOGIN, "teacher": 405, "other_teacher": 405, "*": 403},
+    "/classes/{class}/students/{child}/password/": {"anonymous": LOGIN, "teacher": 405, "other_teacher": 405, "*": 403},
+    "/classes/{class}/students/{child}/remove/": {"anonymous": LOGIN, "teacher": 405, "other_teacher": 405, "*": 403},
+    "/classes/{class}/students/{child}/board/": {"anonymous": LOGIN, "teacher": 405, "other_teacher": 405, "*": 403},
+    "/classes/{class}/assignments/{assignment}/extensions/{child}/": {
+        "anonymous": LOGIN,
+        "teacher": 405,
+        "other_teacher": 405,
+        "*": 403,
+    },
+    # A co-teacher invitation (to other_teacher's address): only that approved teacher may accept it.
+    "/classes/invitations/{co_invitation}/": {"anonymous": LOGIN, "other_teacher": 200, "*": 403},
+    "/classes/invitations/not-a-token/": {"*": 404},
+    "/family/children/{child}/classes/{class}/leave/": {
+        "anonymous": LOGIN,
+        "parent": 405,
+        "other_parent": 405,
+        "*": 403,
+    },
+    "/accounts/2fa/": {
+        "anonymous": LOGIN,
+        "staff": 200,
+        "editor": 200,
+        "teacher": 200,
+        "other_teacher": 200,
+        "unapproved_teacher": 200,
+        "*": 403,
+    },
     # The code step after a password, only while one is pending in the session.
     "/accounts/2fa/verify/": {"*": START_OVER},
     # The page for an account without a student or parent profile: it names no one.
@@ -195,6 +264,19 @@ POSTS = [
     "/family/children/{made_child}/consent/",
     "/family/children/{made_child}/invite/",
     "/family/invitations/{invitation}/",
+    "/family/children/{child}/classes/{class}/leave/",
+    "/accounts/signup/teacher/",
+    "/classes/new/",
+    "/classes/join/",
+    "/classes/{class}/students/add/",
+    "/classes/{class}/code/",
+    "/classes/{class}/teachers/invite/",
+    "/classes/{class}/students/{child}/password/",
+    "/classes/{class}/students/{child}/remove/",
+    "/classes/{class}/students/{child}/board/",
+    "/classes/{class}/assignments/new/",
+    "/classes/{class}/assignments/{assignment}/extensions/{child}/",
+    "/classes/invitations/{co_invitation}/",
     "/accounts/password_reset/",
 ]
 
@@ -203,7 +285,10 @@ POSTS = [
 def test_every_post_needs_a_csrf_token(world, pattern):
     url = pattern.format(**world["ids"])
     client = Client(enforce_csrf_checks=True)
-    role = "parent" if "family" in url else "student"
+    # Signed in as someone the view would let through, so that the 403 is the CSRF check's.
+    role = (
+        "parent" if "family" in url else "teacher" if url.startswith("/classes/") and "join" not in url else "student"
+    )
     if "signup" not in url and "login" not in url and "password_reset" not in url:
         sign_in(client, world[role])
 

@@ -248,9 +248,10 @@ def test_the_child_page_runs_a_fixed_number_of_queries(client, world, django_ass
     for _ in range(5):
         answer(world["x"], QuestionFactory())
     sign_in(client, world["a"].user)
-    # Cold: the session, the account, the link check, then the dashboard's seven reads of the child's numbers.
-    with django_assert_num_queries(10):
+    # Cold: the session, the account, the link check, then the dashboard's seven reads of the child's numbers,
+    # then the child's classes and the teachers' actions on the account.
+    with django_assert_num_queries(12):
         client.get(f"/family/children/{world['x'].pk}/")
-    # Warm: the session, the account with its profile, and the link check.
-    with django_assert_num_queries(3):
+    # Warm: the session, the account with its profile, the link check, the child's classes, teachers' actions.
+    with django_assert_num_queries(5):
         client.get(f"/family/children/{world['x'].pk}/")

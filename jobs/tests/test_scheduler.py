@@ -31,18 +31,27 @@ def queued(task: str) -> int:
 
 def test_each_job_is_enqueued_once_per_period():
     with time_machine.travel(TUESDAY_2AM, tick=False) as clock:
-        assert run_due() == ["analytics.tasks.queue_weekly_summaries 2026-03-10T02"]  # the purge waits for 03:00
+        assert sorted(run_due()) == [  # the purge waits for 03:00
+            "analytics.tasks.queue_weekly_summaries 2026-03-10T02",
+            "classes.tasks.queue_weekly_class_summaries 2026-03-10T02",
+        ]
         assert run_due() == []
         clock.shift(datetime.timedelta(minutes=30))
         assert sorted(run_due()) == [
             "accounts.tasks.purge_expired 2026-03-10",
             "analytics.tasks.queue_weekly_summaries 2026-03-10T03",
+            "classes.tasks.purge_class_records 2026-03-10",
+            "classes.tasks.queue_weekly_class_summaries 2026-03-10T03",
         ]
         clock.shift(datetime.timedelta(hours=20))
-        assert run_due() == ["analytics.tasks.queue_weekly_summaries 2026-03-10T23"]
+        assert sorted(run_due()) == [
+            "analytics.tasks.queue_weekly_summaries 2026-03-10T23",
+            "classes.tasks.queue_weekly_class_summaries 2026-03-10T23",
+        ]
 
     assert queued("accounts.tasks.purge_expired") == 1
     assert queued("analytics.tasks.queue_weekly_summaries") == 3
+    assert queued("classes.tasks.queue_weekly_class_summaries") == 3
 
 
 def test_two_schedulers_at_once_enqueue_each_run_once():
@@ -56,9 +65,11 @@ def test_two_schedulers_at_once_enqueue_each_run_once():
     assert sorted(name for names in results for name in names) == [
         "accounts.tasks.purge_expired 2026-03-10",
         "analytics.tasks.queue_weekly_summaries 2026-03-10T03",
+        "classes.tasks.purge_class_records 2026-03-10",
+        "classes.tasks.queue_weekly_class_summaries 2026-03-10T03",
     ]
-    assert PeriodicRun.objects.count() == 2
-    assert DBTaskResult.objects.count() == 2
+    assert PeriodicRun.objects.count() == 4
+    assert DBTaskResult.objects.count() == 4
 
 
 def test_the_command_checks_once_and_the_worker_runs_the_purge(run_tasks):
@@ -68,7 +79,7 @@ def test_the_command_checks_once_and_the_worker_runs_the_purge(run_tasks):
         call_command("run_scheduler", "--once", stdout=out)
 
         assert "enqueued accounts.tasks.purge_expired 2026-03-10" in out.getvalue()
-        assert run_tasks() == 2
+        assert run_tasks() == 4
 
     assert not ThrottleHit.objects.exists()
     purge = DBTaskResult.objects.get(task_path="accounts.tasks.purge_expired")

@@ -72,14 +72,14 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(student_client, django_ass
     # Cold: the session, the account with its profile, mastery, the chapter list, the 30 days, the review
     # list, the recent answers, the week's totals and its weakest chapter. The streak is the student row's.
     grow()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):  # and the child's classes (their assignments due)
         student_client.get("/dashboard/")
     grow()
     grow()
     cache.delete(cache.chapters_entry())  # as the new chapters' commit would
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         student_client.get("/dashboard/")
-    with django_assert_num_queries(2):  # warm: the session, and the account with its profile
+    with django_assert_num_queries(3):  # warm: the session, the account with its profile, the child's classes
         student_client.get("/dashboard/")
 
 
