@@ -40,7 +40,8 @@ def student_export(student: Student) -> Iterator[str]:
     """Everything stored about one student, as one JSON document yielded in pieces.
 
     The profile (no family code), the login account (e-mail or username, and dates: no password
-    hash, no public id; a reserved address is null), the consent record, the linked parents (id
+    hash, no public id; a reserved address is null), the consent record, the child's classes, own due
+    dates and what teachers did to the account, the linked parents (id
     and name only: the rest is the parents' own data), then every answer, progress row and daily
     analytics row, each list read with a server-side cursor a batch at a time. Each part is its
     own query: an answer recorded during the export may appear in one part and not another.
@@ -62,6 +63,18 @@ def student_export(student: Student) -> Iterator[str]:
             "last_login": account.last_login,
         },
         "consent": consent.first(),
+        # The classes app's rows about the child, through their relations' names (no import from above).
+        "classes": list(
+            student.enrollments.order_by("id").values(
+                "made_by_class", "on_class_board", "joined_at", class_name=F("school_class__name")
+            )
+        ),
+        "assignment_extensions": list(
+            student.extensions.order_by("id").values("due_on", "excused", title=F("assignment__title"))
+        ),
+        "teacher_actions": list(
+            student.teacher_actions.order_by("at").values("kind", "class_name", "at", teacher_name=F("teacher__name"))
+        ),
         "parents": list(
             student.parent_links.order_by("id").values("parent_id", name=F("parent__name"), linked_at=F("created_at"))
         ),

@@ -245,6 +245,8 @@ def chapter_map(student: Student) -> list[dict[str, Any]]:
                 "url": f"{LEARN_URL}{chapter['id']}/",
                 "xp_missing": missing,
                 "is_open": not missing,
+                # Opened by XP and not started yet: the map marks it new until the child answers in it.
+                "is_new": bool(chapter["is_locked"]) and not missing and chapter["id"] not in progress,
             }
         )
     return [{"subject": subject, "chapters": chapters} for subject, chapters in subjects.items()]

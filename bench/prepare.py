@@ -26,6 +26,10 @@ from learning.forms import make_form_token  # noqa: E402
 
 STUDENTS = 400
 PARENTS = 100
+# The class grid: classes of 40 of the sampled students, 25 assignments each, one teacher each.
+CLASSES = 5
+CLASS_SIZE = 40
+ASSIGNMENTS = 25
 ANSWERS = 30_000  # real answers (each form token is used once)
 BACKEND = "accounts.backends.EmailBackend"
 
@@ -106,6 +110,50 @@ def to_lua(requests: list[dict]) -> str:
     return "{\n  " + ",\n  ".join(rows) + "\n}"
 
 
+def class_grids(students: list[Student], chapters: list[Chapter]) -> list[dict]:
+    """Approved teachers, each with a class of CLASS_SIZE sampled students and ASSIGNMENTS assignments (one open
+    chapter each, set 60 days ago so the dataset's answers count); the requests for their grids."""
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts.middleware import SECOND_FACTOR_DONE
+    from classes import rosters
+    from classes.models import Assignment, AssignmentChapter, Enrollment, Teacher
+
+    requests = []
+    today = timezone.localdate()
+    for n in range(CLASSES):
+        user, _ = User.objects.get_or_create(email=f"bench-teacher-{n}@bench.example")
+        teacher, _ = Teacher.objects.get_or_create(
+            user=user, defaults={"name": f"Teacher {n}", "approved_at": timezone.now()}
+        )
+        school_class = rosters.classes_of(teacher).first() or rosters.make_class(
+            teacher=teacher, name=f"Bench class {n}", time_zone=settings.TIME_ZONE
+        )
+        if not school_class.enrollments.exists():
+            members = students[n * CLASS_SIZE : (n + 1) * CLASS_SIZE]
+            Enrollment.objects.bulk_create(Enrollment(school_class=school_class, student=s) for s in members)
+            for a in range(ASSIGNMENTS):
+                assignment = Assignment.objects.create(
+                    school_class=school_class, title=f"Homework {a + 1}", due_on=today + datetime.timedelta(days=a - 10)
+                )
+                Assignment.objects.filter(pk=assignment.pk).update(
+                    created_at=timezone.now() - datetime.timedelta(days=60)
+                )
+                AssignmentChapter.objects.create(
+                    assignment=assignment, chapter=chapters[(n * ASSIGNMENTS + a) % len(chapters)]
+                )
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = BACKEND
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store[SECOND_FACTOR_DONE] = True  # teachers use a second factor: as if it was used in this session
+        store.create()
+        requests.append({"path": f"/classes/{school_class.pk}/", "cookie": cookie(str(store.session_key))})
+    return requests
+
+
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     students = list(Student.objects.select_related("user").filter(total_xp__gt=0).order_by("?")[:STUDENTS])
@@ -167,6 +215,7 @@ def main(out: Path) -> None:
         {"path": "/admin/analytics/studentprogress/content/questions/", "cookie": staff_cookie},
     ]
     pages["bare"] = [{"path": "/bench/bare/", "cookie": ""}]
+    pages["class_grid"] = class_grids(students, open_chapters)
 
     for name, requests in pages.items():
         lua(name, requests, out)

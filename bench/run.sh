@@ -20,7 +20,7 @@ export WEB_CONCURRENCY=${WEB_CONCURRENCY:-2}
 export GUNICORN_THREADS=${GUNICORN_THREADS:-4}
 export DB_POOL_MAX_SIZE=${DB_POOL_MAX_SIZE:-20}
 OUT=${BENCH_OUT:-test-artifacts/bench}
-PAGES=${BENCH_PAGES:-"bare dashboard chapter_map chapter question answering leaderboard parent_child content_analytics"}
+PAGES=${BENCH_PAGES:-"bare dashboard chapter_map chapter question answering leaderboard parent_child content_analytics class_grid"}
 
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 mkdir -p "$OUT"

@@ -109,13 +109,16 @@ class QuestionQuerySet(models.QuerySet["Question"]):
 
     def with_history(self, student: Student, today) -> "QuestionQuerySet":
         """Annotate what the student did with each question: answered, answered today, ever earned XP,
-        whether the latest counted answer was correct (None: never answered), and when last answered."""
+        whether the latest counted answer was correct (None: never answered), whether a retry today was
+        right, and when last answered."""
         mine = QuizSubmission.objects.filter(student=student, question=OuterRef("pk"))
         return self.annotate(
             answered=Exists(mine),
             answered_today=Exists(mine.filter(answered_on=today)),
             earned_xp=Exists(mine.filter(xp_earned__gt=0)),
             latest_counted_correct=Subquery(mine.filter(is_counted=True).order_by("-id").values("is_correct")[:1]),
+            # Put right today after the day's counted answer (a retry: it counts on another day).
+            fixed_today=Exists(mine.filter(answered_on=today, is_counted=False, is_correct=True)),
             last_answered_at=Subquery(mine.order_by("-id").values("submitted_at")[:1]),
         )
 

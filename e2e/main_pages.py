@@ -9,6 +9,7 @@ from accounts.tests.factories import (
     StudentFactory,
     StudentParentLinkFactory,
 )
+from classes.tests.factories import AssignmentFactory, EnrollmentFactory, SchoolClassFactory, TeacherFactory
 from curriculum.tests.factories import ChapterFactory, QuestionFactory
 from learning.tests.helpers import answer
 
@@ -16,7 +17,7 @@ from learning.tests.helpers import answer
 @dataclass(frozen=True)
 class MainPage:
     name: str
-    who: str  # "visitor", "student", "parent" or "staff"
+    who: str  # "visitor", "student", "parent", "teacher" or "staff"
     path: str
 
 
@@ -37,6 +38,12 @@ NAMES = [
     "made-child",
     "sign-in-card",
     "privacy",
+    "assignments",
+    "classes",
+    "class-grid",
+    "class-assignment",
+    "add-students",
+    "teacher-sign-up",
     "admin-index",
 ]
 
@@ -63,6 +70,11 @@ def build_world() -> World:
     parent = ParentFactory(name="Pat Parent")
     StudentParentLinkFactory(student=student, parent=parent)
     made = ChildFactory(name="Mia", user__username="mia.lopez", link__parent=parent)
+    teacher = TeacherFactory(name="Ms Rivera")
+    school_class = SchoolClassFactory(name="4B Maths", teacher=teacher)
+    for child in (student, made):
+        EnrollmentFactory(school_class=school_class, student=child)
+    work = AssignmentFactory(school_class=school_class, title="Counting week", chapters=[counting])
     staff = StaffFactory()
 
     quiz_id = questions[2].quiz_id
@@ -83,8 +95,14 @@ def build_world() -> World:
         MainPage("made-child", "parent", f"/family/children/{made.pk}/"),
         MainPage("sign-in-card", "parent", f"/family/children/{made.pk}/card/"),
         MainPage("privacy", "visitor", "/privacy/"),
+        MainPage("assignments", "student", "/assignments/"),
+        MainPage("classes", "teacher", "/classes/"),
+        MainPage("class-grid", "teacher", f"/classes/{school_class.pk}/"),
+        MainPage("class-assignment", "teacher", f"/classes/{school_class.pk}/assignments/{work.pk}/"),
+        MainPage("add-students", "teacher", f"/classes/{school_class.pk}/students/add/"),
+        MainPage("teacher-sign-up", "visitor", "/accounts/signup/teacher/"),
         MainPage("admin-index", "staff", "/admin/"),
     ]
     assert [page.name for page in pages] == NAMES
-    users = {"visitor": None, "student": student.user, "parent": parent.user, "staff": staff}
+    users = {"visitor": None, "student": student.user, "parent": parent.user, "teacher": teacher.user, "staff": staff}
     return World(users=users, pages={page.name: page for page in pages})

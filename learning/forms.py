@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Student
 from curriculum.models import Question
+from learning.rules import option_order
 
 TOKEN_SALT = "curriculum.answer-form"  # noqa: S105 - a signing salt, not a secret
 # A rendered question stays answerable this long; after that the child reloads it.
@@ -33,7 +34,9 @@ class AnswerForm(forms.Form):
         self.student = student
         super().__init__(*args, **kwargs)
         field = cast(forms.TypedChoiceField, self.fields["selected_answer_index"])
-        field.choices = [(index, text) for index, text in enumerate(options)]
+        # Shown in the student's own order; the values are the stored indexes (selected_answer_index).
+        order = option_order(student_id=student.pk, question_id=question.pk, count=len(options))
+        field.choices = [(index, options[index]) for index in order]
         field.error_messages = {
             "required": "Choose one of the answers.",
             "invalid_choice": "Choose one of the answers shown.",

@@ -1,9 +1,12 @@
+import datetime
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -80,7 +83,9 @@ def _chapter_questions(student, chapter_id: str, today) -> list[Any]:
     )
     for question in questions:
         question.state = practice.question_state(
-            answered=question.answered, latest_counted_correct=question.latest_counted_correct
+            answered=question.answered,
+            latest_counted_correct=question.latest_counted_correct,
+            fixed_today=question.fixed_today,
         )
     return questions
 
@@ -103,6 +108,7 @@ def chapter_detail(request, chapter_id):
             "chapter": chapter,
             "questions": questions,
             "next_question": practice.next_question(questions),
+            "complete": practice.chapter_complete(questions),
             "started": any(q.answered for q in questions),
             "correct_count": sum(1 for q in questions if q.state == "correct"),
             "progress": progress,
@@ -193,7 +199,13 @@ def _render_result(request, submission_id, chapter, quiz_id, fragment=False) -> 
         "chapter": chapter,
         "question": question,
         "submission": submission,
-        "options": list(enumerate(question.options)),
+        # In the order the child saw them on the question.
+        "options": [
+            (index, question.options[index])
+            for index in practice.option_order(
+                student_id=student.pk, question_id=question.pk, count=len(question.options)
+            )
+        ],
         "no_xp_reason": rules.no_xp_reason(
             xp_earned=submission.xp_earned or 0, is_correct=submission.is_correct, is_counted=submission.is_counted
         ),
@@ -201,9 +213,83 @@ def _render_result(request, submission_id, chapter, quiz_id, fragment=False) -> 
         "streak": summaries.streak(student, today),
         "progress": progress,
         "next_question": practice.next_question(questions, after=question.pk),
+        "complete": practice.chapter_complete(questions),
+        # Right in a retry after the day's counted answer was wrong: it counts on another day.
+        "fixed": submission.is_correct and not submission.is_counted and _state_of(questions, question) == "fixed",
+        "tomorrow": today + datetime.timedelta(days=1),
+        "fragment": fragment,
+        "opened": _opened_by(submission, student),
     }
     template = "learning/result.html#result" if fragment else "learning/result.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    if fragment:  # htmx: the address bar shows the result, so a reload shows it too
+        response["HX-Push-Url"] = reverse("answer_result", args=[chapter["id"], quiz_id, submission.pk])
+    return response
+
+
+def _opened_by(submission, student) -> list[dict[str, Any]]:
+    """The chapters this answer's XP opened (their XP threshold crossed by it): "New chapter open"."""
+    # Only chapters the student's XP now opens can have been opened by it (the catalog is cached): most
+    # results need no query for this.
+    candidates = [
+        chapter
+        for chapter in catalog.chapters()
+        if chapter["is_locked"] and 0 < (chapter["unlock_xp_required"] or 0) <= (student.total_xp or 0)
+    ]
+    if not submission.xp_earned or not candidates:
+        return []
+    before = QuizSubmission.objects.filter(student=student, id__lt=submission.pk).aggregate(
+        xp=Coalesce(Sum("xp_earned"), 0)
+    )["xp"]
+    after = before + submission.xp_earned
+    return [chapter for chapter in candidates if before < chapter["unlock_xp_required"] <= after]
+
+
+def _state_of(questions, question) -> str:
+    return next((q.state for q in questions if q.pk == question.pk), "new")
+
+
+@student_required
+def chapter_summary(request, chapter_id):
+    """The end of a chapter: right out of total, XP earned here, mastery and band, the ones missed, the next
+    open chapter. Before every question has a counted answer, the chapter page instead."""
+    student = request.user.student
+    chapter = _chapter(chapter_id)
+    _check_open(student, chapter)
+    today = summaries.today_for(student)
+    questions = _chapter_questions(student, chapter_id, today)
+    if not practice.chapter_complete(questions):
+        return redirect("chapter", chapter_id=chapter_id)
+    progress = summaries.mastery(student)["chapters"].get(chapter_id)
+    band, band_label = rules.mastery_band(score=progress["score"] if progress else 0, started=True)
+    missed = [q for q in questions if q.state in ("wrong", "fixed")]
+    context = {
+        "nav": "learn",
+        "chapter": chapter,
+        "right": sum(1 for q in questions if q.state == "correct"),
+        "total": len(questions),
+        "xp": QuizSubmission.objects.filter(student=student, question__chapter_id=chapter_id).aggregate(
+            xp=Coalesce(Sum("xp_earned"), 0)
+        )["xp"],
+        "progress": progress,
+        "band": band,
+        "band_label": band_label,
+        "missed": missed,
+        "next_chapter": _next_open_chapter(student, chapter),
+    }
+    return render(request, "learning/summary.html", context)
+
+
+def _next_open_chapter(student, chapter) -> dict[str, Any] | None:
+    """The next chapter of the subject, in map order, that is open for the student."""
+    for subject in summaries.chapter_map(student):
+        if subject["subject"] != chapter["subject"]:
+            continue
+        ids = [c["id"] for c in subject["chapters"]]
+        later = subject["chapters"][ids.index(chapter["id"]) + 1 :] if chapter["id"] in ids else []
+        opened = class_work.chapters_opened_for(student, summaries.today_for(student))
+        return next((c for c in later if c["is_open"] or c["id"] in opened), None)
+    return None
 
 
 @student_required

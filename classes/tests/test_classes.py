@@ -253,3 +253,16 @@ def test_a_childs_classes_are_shown_only_to_them(teacher):
     other_child = sign_in(Client(), StudentFactory().user)
     assert "The Otter Room" not in other_child.get("/assignments/").text
     assert "The Otter Room" not in other_child.get("/leaderboard/").text
+
+
+def test_the_childs_export_holds_their_classes_and_what_teachers_did(client, teacher, school_class):
+    import json
+
+    (card,) = rosters.add_roster(teacher=teacher, school_class=school_class, names=["Ada L."])
+    ada = Student.objects.get(user__username=card.username)
+    from accounts.data_rights import student_export
+
+    data = json.loads("".join(student_export(ada)))
+    assert [(row["class_name"], row["made_by_class"]) for row in data["classes"]] == [("4B", True)]
+    assert [(row["kind"], row["teacher_name"]) for row in data["teacher_actions"]] == [("created", "Ms Rivera")]
+    assert data["consent"]["basis"] == "school"

@@ -107,6 +107,8 @@ MATRIX = {
     "/learn/": {"anonymous": LOGIN, "student": 200, "other_student": 200, "*": 403},
     "/learn/{chapter}/": {"anonymous": LOGIN, "student": 200, "other_student": 200, "*": 403},
     "/learn/{chapter}/q/{quiz}/": {"anonymous": LOGIN, "student": 200, "other_student": 200, "*": 403},
+    # The chapter's summary once every question has an answer (the student's); before, back to the chapter.
+    "/learn/{chapter}/summary/": {"anonymous": LOGIN, "student": 200, "other_student": HOME, "*": 403},
     "/learn/{chapter}/q/{quiz}/answers/{submission}/": {
         "anonymous": LOGIN,
         "student": 200,
