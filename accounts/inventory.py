@@ -405,6 +405,34 @@ PERSONAL_DATA: dict[str, Table] = {
             "form_token": Column(
                 "The id of the question page answered, so that a double submit records one answer.", NOBODY, WITH_CHILD
             ),
+            "review_due_on": Column(
+                "For an answer to a question due for review: the day it was due (review XP once per due review).",
+                FAMILY,
+                WITH_CHILD,
+            ),
+            "recall_predicted": Column(
+                "For an answer to a question due for review: the chance of a right answer the scheduler predicted "
+                "(staff's calibration report, which shows only counts and shares).",
+                STAFF,
+                WITH_CHILD,
+            ),
+        },
+    ),
+    "analytics_reviewcard": Table(
+        "One spaced-review card per child and question (FSRS): when the question is next due, worked out from "
+        "the child's answers.",
+        {
+            "id": _row_id("card", WITH_CHILD),
+            "student_id": _link("child", WITH_CHILD, FAMILY),
+            "question_id": _link("question", WITH_CHILD, FAMILY),
+            "state": Column("The card's stage in the scheduler.", NOBODY, WITH_CHILD),
+            "stability": Column("How long the scheduler expects the child to remember it.", NOBODY, WITH_CHILD),
+            "difficulty": Column("How hard the scheduler finds it for this child.", NOBODY, WITH_CHILD),
+            "due_at": Column("When it is next due.", NOBODY, WITH_CHILD),
+            "due_on": Column("The child's day it is due: it is in today's review from then.", "the child", WITH_CHILD),
+            "last_review": Column('The last counted answer to it: "Last right 9 days ago".', "the child", WITH_CHILD),
+            "reps": Column("How many counted answers it had.", NOBODY, WITH_CHILD),
+            "lapses": Column("How many of those were wrong after the first.", NOBODY, WITH_CHILD),
         },
     ),
     "student_progress": Table(

@@ -88,6 +88,7 @@ class StudentProgressAdmin(DerivedDataAdmin):
             "title": "Content analytics: chapters",
             "headers": _column_headers(request, CHAPTER_HEADERS, order),
             "rows": content.chapter_stats(order=order),
+            "calibration": content.calibration(),
         }
         return TemplateResponse(request, "admin/analytics/content_chapters.html", context)
 

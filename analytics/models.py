@@ -290,3 +290,28 @@ class WeeklySummary(models.Model):
 
     def __str__(self):
         return f"parent {self.parent_id}, {self.iso_year}-W{self.iso_week:02d}"
+
+
+class ReviewCard(models.Model):
+    """One student's spaced-review card for one question (FSRS-6, analytics.review): when it is next due,
+    in the student's own days, and the memory state that decides it. Updated by each counted answer in
+    record_answer's transaction; rebuild_progress derives it again from the answers."""
+
+    student = models.ForeignKey(Student, on_delete=models.DB_CASCADE, db_index=False, related_name="review_cards")
+    question = models.ForeignKey(Question, on_delete=models.DB_CASCADE, related_name="review_cards")
+    state = models.SmallIntegerField()  # fsrs.State
+    stability = models.FloatField()
+    difficulty = models.FloatField()
+    due_at = models.DateTimeField()
+    # The student's calendar day of due_at: "due today" is due_on <= the student's today.
+    due_on = models.DateField()
+    last_review = models.DateTimeField()
+    reps = models.IntegerField(default=1)
+    lapses = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["student", "question"], name="review_card_once")]
+        indexes = [models.Index(fields=["student", "due_on"], name="review_card_student_due")]
+
+    def __str__(self):
+        return f"card of student {self.student_id} for question {self.question_id}"

@@ -20,8 +20,8 @@ from typing import Any, NamedTuple
 from django.db import transaction
 
 from accounts.models import Student
-from analytics import rules
-from analytics.models import DailyAnalytics, StudentProgress
+from analytics import review, rules
+from analytics.models import DailyAnalytics, ReviewCard, StudentProgress
 from curriculum.models import QuizSubmission
 from edtech import cache
 
@@ -41,7 +41,9 @@ class Answer(NamedTuple):
     """The columns of one quiz_submissions row that a student's totals and days are derived from."""
 
     id: int
+    question_id: int
     is_correct: bool
+    is_counted: bool
     xp_earned: int | None
     time_taken_seconds: int | None
     submitted_at: datetime.datetime | None
@@ -152,6 +154,7 @@ def rebuild_student(student_id: int, *, fix: bool) -> StudentReport | None:
         _compare_student(student, expected, report)
         _compare_progress(student, expected_progress(student_id), report, fix=fix)
         _compare_daily(student, expected, report, fix=fix)
+        _compare_cards(student, answers, report, fix=fix)
         if fix and report.drifts:
             Student.objects.filter(pk=student_id).update_with_new_version(**expected.student)
     if fix and report.drifts:
@@ -202,8 +205,27 @@ def _compare_daily(student: Student, expected: Expected, report: StudentReport, 
     )
 
 
+def _compare_cards(student: Student, answers: list[Answer], report: StudentReport, *, fix: bool) -> None:
+    """The review cards, replayed from the counted answers through the same scheduler (analytics.review)."""
+    expected = review.expected_cards(
+        ((a.question_id, a.is_correct, a.submitted_at) for a in answers if a.is_counted), zone=student.zone
+    )
+    stored = {row.question_id: row for row in ReviewCard.objects.filter(student=student)}
+    _compare_rows(
+        ReviewCard,
+        "question_id",
+        stored,
+        expected,
+        review.CARD_FIELDS,
+        student,
+        report,
+        fix=fix,
+        label=lambda question_id: f"review card question {question_id}",
+    )
+
+
 def _compare_rows(
-    model: type[StudentProgress] | type[DailyAnalytics],
+    model: type[StudentProgress] | type[DailyAnalytics] | type[ReviewCard],
     key_field: str,
     stored_rows: dict[Any, Any],
     expected_rows: dict[Any, dict[str, Any]],
@@ -247,7 +269,7 @@ def _diff(student: Student, what: str, row: Any, values: dict[str, Any], report:
 
 
 def _write(
-    model: type[StudentProgress] | type[DailyAnalytics],
+    model: type[StudentProgress] | type[DailyAnalytics] | type[ReviewCard],
     to_create: list[Any],
     to_update: list[Any],
     to_delete: list[int],

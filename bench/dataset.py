@@ -21,7 +21,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import DatabaseError, connection
 from django.utils import timezone
 
-from analytics import rules
+from analytics import review, rules
 from analytics.models import StudentProgress
 from analytics.rebuild import Answer, expected_numbers
 from curriculum.models import QuizSubmission
@@ -195,6 +195,7 @@ class Simulated:
     best: int
     last_active: datetime.date | None
     days: list[tuple]
+    cards: list[tuple]
 
 
 # Answers on an active day: 1-4 most days, 5-12 on keen ones (mean about 4.3).
@@ -246,7 +247,7 @@ def simulate_student(
             moment += datetime.timedelta(seconds=seconds + rng.randrange(5, 60))
             selected = question.correct if correct else (question.correct + rng.randrange(1, 4)) % 4
             submissions.append((next_id, student_id, question.id, selected, correct, xp, seconds, moment, counted, day))
-            answers.append(Answer(next_id, correct, xp, seconds, moment, day))
+            answers.append(Answer(next_id, question.id, correct, counted, xp, seconds, moment, day))
             next_id += 1
             answered_today.add(question.id)
             if xp:
@@ -267,6 +268,13 @@ def simulate_student(
         for day, row in expected.daily.items()
     ]
     totals = expected.student
+    # The review cards the counted answers make (rebuild_progress derives the same).
+    cards = review.expected_cards(
+        ((a.question_id, a.is_correct, a.submitted_at) for a in answers if a.is_counted), zone=UTC
+    )
+    card_rows = [
+        (student_id, question_id, *(card[f] for f in review.CARD_FIELDS)) for question_id, card in cards.items()
+    ]
     return Simulated(
         submissions,
         totals["total_xp"],
@@ -274,6 +282,7 @@ def simulate_student(
         totals["best_streak"],
         totals["last_active_on"],
         day_rows,
+        card_rows,
     )
 
 
@@ -290,6 +299,11 @@ BULK_COPIES = (
         "student_id, analytics_date, questions_answered, questions_correct, xp_earned, time_spent_seconds,"
         " time_spent_minutes, streak_count",
         lambda sim: sim.days,
+    ),
+    (
+        "analytics_reviewcard",
+        "student_id, question_id, " + ", ".join(review.CARD_FIELDS),
+        lambda sim: sim.cards,
     ),
 )
 

@@ -238,6 +238,10 @@ class QuizSubmission(models.Model):
     # Extra, nullable: the id of the rendered question form that was answered, so
     # a double submit records one answer.
     form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    # Extra, nullable: for a counted answer to a question that was due for review (analytics.review), the
+    # day it was due, and the recall FSRS predicted for that moment (staff's calibration report).
+    review_due_on = models.DateField(null=True, blank=True, editable=False)
+    recall_predicted = models.FloatField(null=True, blank=True, editable=False)
 
     class Meta:
         db_table = "quiz_submissions"
@@ -250,9 +254,16 @@ class QuizSubmission(models.Model):
                 condition=Q(time_taken_seconds__isnull=True) | Q(time_taken_seconds__gte=0),
                 name="quiz_submissions_time_taken_non_negative",
             ),
-            # XP is earned at most once per student and question.
+            # First-time XP is earned at most once per student and question; review XP once per due review.
             models.UniqueConstraint(
-                fields=["student", "question"], condition=Q(xp_earned__gt=0), name="quiz_submissions_xp_once"
+                fields=["student", "question"],
+                condition=Q(xp_earned__gt=0, review_due_on__isnull=True),
+                name="quiz_submissions_xp_once",
+            ),
+            models.UniqueConstraint(
+                fields=["student", "question", "review_due_on"],
+                condition=Q(xp_earned__gt=0, review_due_on__isnull=False),
+                name="quiz_submissions_review_xp_once",
             ),
         ]
         indexes = [

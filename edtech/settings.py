@@ -190,6 +190,9 @@ PARENTAL_CONSENT_AGE = env.int("PARENTAL_CONSENT_AGE", default=13)
 # A child account a parent (or a school) made, unused this long, is erased; the parents hear 30 days ahead.
 CHILD_ACCOUNT_RETENTION_DAYS = env.int("CHILD_ACCOUNT_RETENTION_DAYS", default=730)
 
+# At most this many questions a day in a student's review (FSRS decides which are due).
+REVIEW_DAILY_CAP = env.int("REVIEW_DAILY_CAP", default=15)
+
 # --- Static files -----------------------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -11,8 +11,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Student
-from analytics import rules
-from analytics.models import DailyAnalytics, StudentProgress
+from analytics import review, rules
+from analytics.models import DailyAnalytics, ReviewCard, StudentProgress
 from classes.progress import chapters_opened_for
 from curriculum.models import Question, QuizSubmission, hold_chapters
 from edtech import cache
@@ -98,6 +98,12 @@ def record_answer(
             is_counted=is_counted,
             earned_xp_before=history["earned_xp"],
         )
+        # The question's review card (counted answers only review it). A due review, answered on the day its
+        # form was shown, earns review XP when right; one served before midnight is an ordinary answer.
+        card = _card(locked, question) if is_counted else None
+        due_review = review.is_due(card, today) and rules.local_day(served_at, locked.zone) == today
+        if due_review and is_correct and history["earned_xp"]:
+            xp = review.review_xp(question.difficulty_level)
         time_taken = rules.clamp_time_taken((now - served_at).total_seconds())
         submission = QuizSubmission.objects.create(
             student=locked,
@@ -110,7 +116,11 @@ def record_answer(
             is_counted=is_counted,
             answered_on=today,
             form_token=form_token,
+            review_due_on=card["due_on"] if due_review and card else None,
+            recall_predicted=review.recall(card, now) if due_review and card else None,
         )
+        if is_counted:
+            _save_card(locked, question, review.reviewed(card, is_correct=is_correct, at=now, zone=locked.zone))
 
         streak = rules.next_streak(
             current=locked.current_streak or 0,
@@ -148,6 +158,23 @@ def record_answer(
         old_version = locked.cache_version
         transaction.on_commit(lambda: cache.forget_student(locked.pk, old_version))
     return AnswerResult(submission=submission, replayed=False)
+
+
+def _card(student: Student, question: Question) -> dict[str, Any] | None:
+    card: dict[str, Any] | None = (
+        ReviewCard.objects.filter(student=student, question=question).values(*review.CARD_FIELDS).first()
+    )
+    return card
+
+
+def _save_card(student: Student, question: Question, fields: dict[str, Any]) -> None:
+    """Insert or overwrite the card in one statement (INSERT … ON CONFLICT DO UPDATE)."""
+    ReviewCard.objects.bulk_create(
+        [ReviewCard(student=student, question=question, **fields)],
+        update_conflicts=True,
+        unique_fields=["student", "question"],
+        update_fields=list(review.CARD_FIELDS),
+    )
 
 
 def _history(student: Student, question: Question, today: datetime.date) -> dict[str, Any]:

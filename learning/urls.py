@@ -14,5 +14,6 @@ urlpatterns = [
     ),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("assignments/", views.assignments, name="assignments"),
+    path("review/", views.review_page, name="review"),
     path("leaderboard/", views.leaderboard, name="leaderboard"),
 ]

@@ -12,9 +12,11 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.access import student_required
 from analytics import rules, summaries
+from analytics.models import ReviewCard
 from classes import progress as class_work
 from curriculum import catalog
 from curriculum.models import Question, QuizSubmission, xp_missing
+from learning import review as review_list
 from learning import rules as practice
 from learning.forms import RELOAD_MESSAGE, AnswerForm, make_form_token
 from learning.services import ChapterClosed, TooManyAnswers, record_answer, xp_still_needed
@@ -216,10 +218,13 @@ def _render_result(request, submission_id, chapter, quiz_id, fragment=False) -> 
         "complete": practice.chapter_complete(questions),
         # Right in a retry after the day's counted answer was wrong: it counts on another day.
         "fixed": submission.is_correct and not submission.is_counted and _state_of(questions, question) == "fixed",
-        "tomorrow": today + datetime.timedelta(days=1),
         "fragment": fragment,
         "opened": _opened_by(submission, student),
     }
+    if context["fixed"]:
+        # The day the question comes back in the child's review (its card, set by the day's counted answer).
+        card_day = ReviewCard.objects.filter(student=student, question=question).values_list("due_on", flat=True)
+        context["back_on"] = card_day.first() or today + datetime.timedelta(days=1)
     template = "learning/result.html#result" if fragment else "learning/result.html"
     response = render(request, template, context)
     if fragment:  # htmx: the address bar shows the result, so a reload shows it too
@@ -296,9 +301,42 @@ def _next_open_chapter(student, chapter) -> dict[str, Any] | None:
 def dashboard(request):
     student = request.user.student
     context = summaries.progress_page(student)
-    context["nav"] = "dashboard"
-    context["due"] = [item for item in class_work.child_assignments(student) if item.status.status in OPEN_WORK]
+    reviews = review_list.due_today(student, context["today"])
+    context |= {
+        "nav": "dashboard",
+        "due": [item for item in class_work.child_assignments(student) if item.status.status in OPEN_WORK],
+        "reviews_due": len(reviews),
+        "continue": _continue(student, context["today"], reviews),
+    }
     return render(request, "learning/dashboard.html", context)
+
+
+def _continue(student, today, reviews) -> dict[str, str]:
+    """The one "Continue": the next due review, else the next question of the chapter the child was last
+    in, else the next open chapter."""
+    if reviews:
+        return {"url": reverse("question", args=[reviews[0].chapter_id, reviews[0].quiz_id]), "label": "Continue"}
+    last = QuizSubmission.objects.filter(student=student).order_by("-id").values("question__chapter_id").first()
+    if last is not None:
+        chapter = catalog.chapter(last["question__chapter_id"])
+        questions = _chapter_questions(student, last["question__chapter_id"], today) if chapter else []
+        if chapter and not practice.chapter_complete(questions):
+            following = practice.next_question(questions)
+            if following is not None:
+                return {"url": reverse("question", args=[chapter["id"], following.quiz_id]), "label": "Continue"}
+    for subject in summaries.chapter_map(student):
+        for chapter in subject["chapters"]:
+            if chapter["is_open"] and chapter["completed"] < chapter["question_count"]:
+                return {"url": chapter["url"], "label": "Continue"}
+    return {"url": reverse("learn"), "label": "Continue"}
+
+
+@student_required
+def review_page(request):
+    """Today's review: the questions FSRS has due, interleaved across chapters, with why each is back."""
+    student = request.user.student
+    items = review_list.due_today(student, summaries.today_for(student))
+    return render(request, "learning/review.html", {"nav": "dashboard", "items": items})
 
 
 # What the dashboard lists as still to do.

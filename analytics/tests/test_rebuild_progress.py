@@ -313,11 +313,12 @@ def test_student_option_rejects_unknown_ids(history):
         call_command("rebuild_progress", "--check", "--student", "0", stdout=io.StringIO())
 
 
-def test_check_reads_each_student_in_five_queries_however_many_answers(history):
+def test_check_reads_each_student_in_six_queries_however_many_answers(history):
     with CaptureQueriesContext(connection) as queries:
         rebuild("--check")
 
     # The test's transaction turns each student's transaction into a savepoint.
     statements = [q["sql"] for q in queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
-    # Two pages of student ids, then per student: lock, answers, chapter sizes, progress rows, daily rows.
-    assert len(statements) == 2 + 2 * 5
+    # Two pages of student ids, then per student: lock, answers, chapter sizes, progress rows, daily rows,
+    # review cards.
+    assert len(statements) == 2 + 2 * 6

@@ -116,6 +116,7 @@ MATRIX = {
         "*": 403,
     },
     "/dashboard/": {"anonymous": LOGIN, "student": 200, "other_student": 200, "*": 403},
+    "/review/": {"anonymous": LOGIN, "student": 200, "other_student": 200, "*": 403},
     "/leaderboard/": {"anonymous": LOGIN, "student": 200, "other_student": 200, "*": 403},
     "/profile/": {"anonymous": LOGIN, "student": 200, "other_student": 200, "*": 403},
     "/family/": {"anonymous": LOGIN, "parent": 200, "other_parent": 200, "*": 403},

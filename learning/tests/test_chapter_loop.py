@@ -68,7 +68,7 @@ def test_a_wrong_answer_offers_try_again_at_once_and_a_right_retry_says_it_fixed
     html = result_of(client, retry)
     assert "You fixed it!" in html
     assert "It counts when you get it right on another day" in html
-    assert "try it again from Wednesday 11 Mar" in html
+    assert "it is in your review on Wednesday 11 Mar" in html  # its card: a wrong answer comes back tomorrow
     assert "Fixed today" in client.get("/learn/counting/").text
     assert retry.xp_earned == 0 and not retry.is_counted  # the counting rule is unchanged
 

@@ -25,9 +25,9 @@ def test_the_dashboard_shows_xp_streak_mastery_review_and_recent_answers(student
     assert "<strong>20</strong> <span>XP in total" in html
     assert "<strong>2</strong> <span>day streak — today counts" in html
     assert "Counting" in html and "50%" in html
-    review = html[html.index("To review") :]
-    assert "What comes before 3?" in review[: review.index("Recent answers")]
-    assert "practice only today" in review
+    # Today's review (FSRS): nothing is due yet (the wrong one comes back tomorrow); the old list is gone.
+    assert "Nothing to review today." in html
+    assert "To review" not in html
     recent = html[html.index("Recent answers") :]
     assert recent.index("What comes before 3?") < recent.index("What comes after 7?")
     assert "<svg" in html and "<desc" in html  # the chart and its text alternative
@@ -70,16 +70,18 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(student_client, django_ass
             answer(student_client.student, QuestionFactory(chapter=chapter), index % 3)
 
     # Cold: the session, the account with its profile, mastery, the chapter list, the 30 days, the review
-    # list, the recent answers, the week's totals and its weakest chapter. The streak is the student row's.
+    # list, the recent answers, the week's totals and its weakest chapter (the streak is the student row's);
+    # the child's classes; today's review (reviews done today, the cards due); and, with nothing due, the
+    # "Continue" button's last answer and that chapter's questions.
     grow()
-    with django_assert_num_queries(10):  # and the child's classes (their assignments due)
+    with django_assert_num_queries(14):
         student_client.get("/dashboard/")
     grow()
     grow()
     cache.delete(cache.chapters_entry())  # as the new chapters' commit would
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(14):
         student_client.get("/dashboard/")
-    with django_assert_num_queries(3):  # warm: the session, the account with its profile, the child's classes
+    with django_assert_num_queries(7):  # warm: the session, the account, classes, review (2), Continue (2)
         student_client.get("/dashboard/")
 
 
