@@ -8,11 +8,11 @@ own account, the teenager made a family code on Profile (single use, CODE_DAYS) 
 import datetime
 import secrets
 
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from accounts import links
 from accounts.models import (
     Consent,
     FamilyCodeAttempt,
@@ -155,17 +155,17 @@ def invite(*, student: Student, by: Parent, email: str, host: str, secure: bool)
 
 
 def invitation_token(invitation: ParentInvitation) -> str:
-    return signing.dumps(invitation.pk, salt=_INVITATION_SALT)
+    return links.token_for(invitation.pk, salt=_INVITATION_SALT)
 
 
 def invitation_for(token: str) -> ParentInvitation | None:
     """The invitation this link names, or None (not ours, or tampered with). Raises InvitationGone when
     expired or used."""
     try:
-        pk = signing.loads(token, salt=_INVITATION_SALT, max_age=datetime.timedelta(days=INVITATION_DAYS))
-    except signing.SignatureExpired:
+        pk = links.pk_of(token, salt=_INVITATION_SALT, days=INVITATION_DAYS)
+    except links.LinkExpired:
         raise InvitationGone from None
-    except signing.BadSignature:
+    if pk is None:
         return None
     invitation = ParentInvitation.objects.select_related("student", "invited_by").filter(pk=pk).first()
     if invitation is None or invitation.used_at is not None:
@@ -210,18 +210,16 @@ def ask_parent(*, child_name: str, parent_email: str, host: str, secure: bool) -
 
 
 def parent_request_token(request: ParentRequest) -> str:
-    return signing.dumps(request.pk, salt=_REQUEST_SALT)
+    return links.token_for(request.pk, salt=_REQUEST_SALT)
 
 
 def parent_request_for(token: str | None) -> ParentRequest | None:
     """The request this link names while it is valid, else None."""
-    if not token:
-        return None
     try:
-        pk = signing.loads(token, salt=_REQUEST_SALT, max_age=datetime.timedelta(days=PARENT_REQUEST_DAYS))
-    except signing.BadSignature:
+        pk = links.pk_of(token, salt=_REQUEST_SALT, days=PARENT_REQUEST_DAYS) if token else None
+    except links.LinkExpired:
         return None
-    return ParentRequest.objects.filter(pk=pk).first()
+    return ParentRequest.objects.filter(pk=pk).first() if pk is not None else None
 
 
 def pending_requests(parent: Parent) -> QuerySet[ParentRequest]:

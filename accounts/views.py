@@ -232,9 +232,9 @@ def signup_confirm(request, uidb64, token):
     return render(request, "accounts/signup_confirm.html", {"email": user.email})
 
 
-def redirect_303(to, *args):
+def redirect_303(to, *args, **kwargs):
     """Post/Redirect/Get: the browser GETs the next page."""
-    response = redirect(to, *args)
+    response = redirect(to, *args, **kwargs)
     response.status_code = 303
     return response
 

@@ -8,12 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts import children, family
+from accounts import children, family, links
 from accounts.models import Consent, Student, User
 from classes.models import ClassTeacher, CoTeacherInvitation, Enrollment, SchoolClass, Teacher, TeacherAction
 
@@ -183,16 +182,16 @@ def invite_teacher(*, school_class: SchoolClass, by: Teacher, email: str, host: 
 
 
 def invitation_token(invitation: CoTeacherInvitation) -> str:
-    return signing.dumps(invitation.pk, salt=_INVITATION_SALT)
+    return links.token_for(invitation.pk, salt=_INVITATION_SALT)
 
 
 def invitation_for(token: str) -> CoTeacherInvitation | None:
     """The invitation (None for a tampered link); InvitationGone once expired or used."""
     try:
-        pk = signing.loads(token, salt=_INVITATION_SALT, max_age=datetime.timedelta(days=INVITATION_DAYS))
-    except signing.SignatureExpired:
+        pk = links.pk_of(token, salt=_INVITATION_SALT, days=INVITATION_DAYS)
+    except links.LinkExpired:
         raise InvitationGone from None
-    except signing.BadSignature:
+    if pk is None:
         return None
     invitation = CoTeacherInvitation.objects.select_related("school_class", "invited_by").filter(pk=pk).first()
     if invitation is None or invitation.used_at is not None:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import student_required
 from accounts.models import User
-from accounts.views import signup_page
+from accounts.views import redirect_303, signup_page
 from classes import progress, rosters
 from classes.forms import (
     AssignmentForm,
@@ -28,12 +28,6 @@ from classes.forms import (
 from classes.models import Assignment, Extension
 
 logger = logging.getLogger(__name__)
-
-
-def redirect_303(to, *args, **kwargs):
-    response = redirect(to, *args, **kwargs)
-    response.status_code = 303
-    return response
 
 
 def approved_teacher_required(view):

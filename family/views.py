@@ -15,6 +15,7 @@ from accounts import children, data_rights
 from accounts import family as families
 from accounts.access import parent_required
 from accounts.models import Student, ThrottleHit, User
+from accounts.views import redirect_303
 from analytics import summaries
 from classes import progress as class_work
 from classes import rosters
@@ -30,12 +31,6 @@ from family.forms import (
 )
 
 logger = logging.getLogger(__name__)
-
-
-def redirect_303(to, *args, **kwargs):
-    response = redirect(to, *args, **kwargs)
-    response.status_code = 303
-    return response
 
 
 @parent_required
