@@ -134,8 +134,7 @@ _INVITATION_SALT = "accounts.family.invitation"
 _REQUEST_SALT = "accounts.family.parent-request"
 
 
-class InvitationGone(Exception):
-    """An invitation that has expired or was used."""
+InvitationGone = links.LinkGone
 
 
 class NotYourInvitation(Exception):
@@ -161,16 +160,8 @@ def invitation_token(invitation: ParentInvitation) -> str:
 def invitation_for(token: str) -> ParentInvitation | None:
     """The invitation this link names, or None (not ours, or tampered with). Raises InvitationGone when
     expired or used."""
-    try:
-        pk = links.pk_of(token, salt=_INVITATION_SALT, days=INVITATION_DAYS)
-    except links.LinkExpired:
-        raise InvitationGone from None
-    if pk is None:
-        return None
-    invitation = ParentInvitation.objects.select_related("student", "invited_by").filter(pk=pk).first()
-    if invitation is None or invitation.used_at is not None:
-        raise InvitationGone
-    return invitation
+    invitations = ParentInvitation.objects.select_related("student", "invited_by")
+    return links.unused_row(invitations, token, salt=_INVITATION_SALT, days=INVITATION_DAYS)
 
 
 def accept_invitation(invitation: ParentInvitation, parent: Parent) -> Student:

@@ -167,8 +167,7 @@ def leave(*, student: Student, class_id: int) -> bool:
 # Co-teachers: an approved teacher, invited by e-mail (a signed id in the link, as family invitations).
 
 
-class InvitationGone(Exception):
-    pass
+InvitationGone = links.LinkGone
 
 
 def invite_teacher(*, school_class: SchoolClass, by: Teacher, email: str, host: str, secure: bool) -> None:
@@ -187,16 +186,8 @@ def invitation_token(invitation: CoTeacherInvitation) -> str:
 
 def invitation_for(token: str) -> CoTeacherInvitation | None:
     """The invitation (None for a tampered link); InvitationGone once expired or used."""
-    try:
-        pk = links.pk_of(token, salt=_INVITATION_SALT, days=INVITATION_DAYS)
-    except links.LinkExpired:
-        raise InvitationGone from None
-    if pk is None:
-        return None
-    invitation = CoTeacherInvitation.objects.select_related("school_class", "invited_by").filter(pk=pk).first()
-    if invitation is None or invitation.used_at is not None:
-        raise InvitationGone
-    return invitation
+    invitations = CoTeacherInvitation.objects.select_related("school_class", "invited_by")
+    return links.unused_row(invitations, token, salt=_INVITATION_SALT, days=INVITATION_DAYS)
 
 
 def accept_invitation(invitation: CoTeacherInvitation, teacher: Teacher) -> SchoolClass:
