@@ -109,7 +109,7 @@ class ParentForm(ProfileForm):
 
     class Meta:
         model = Parent
-        fields = ("user", "name", "email", "phone")
+        fields = ("user", "name", "email")
 
 
 class ParentLinkInline(admin.TabularInline):
@@ -239,12 +239,12 @@ class StudentAdmin(DeleteIsErasureMixin, admin.ModelAdmin):
 @admin.register(Parent)
 class ParentAdmin(DeleteIsErasureMixin, admin.ModelAdmin):
     form = ParentForm
-    fields = ("user", "name", "email", "phone", "created_at", "updated_at")
+    fields = ("user", "name", "email", "created_at", "updated_at")
     readonly_fields = ("created_at", "updated_at")
     autocomplete_fields = ("user",)
     inlines = (ChildLinkInline,)
-    list_display = ("name", "email", "phone", "child_count")
-    search_fields = ("name", "email", "phone")
+    list_display = ("name", "email", "child_count")
+    search_fields = ("name", "email")
     ordering = ("name", "id")
 
     erase = staticmethod(erase_parent)

@@ -152,14 +152,6 @@ class ParentRequestForm(forms.Form):
 
 
 class ParentSignupForm(SignupForm):
-    phone = forms.RegexField(
-        regex=r"^\+?[0-9 ()-]{6,20}$",
-        max_length=20,
-        required=False,
-        label="Phone (optional)",
-        error_messages={"invalid": "Enter a phone number: digits, spaces, +, ( ) and - only."},
-    )
-
     # Filled from the browser by static/js/timezone.js: the weekly summary arrives on the parent's Monday.
     time_zone = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-fill-from-browser": "1"}))
 
@@ -174,7 +166,6 @@ class ParentSignupForm(SignupForm):
             user=user,
             email=user.email,
             name=self.cleaned_data["name"],
-            phone=self.cleaned_data["phone"] or None,
             time_zone=self.cleaned_data["time_zone"],
         )
 

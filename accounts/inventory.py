@@ -242,9 +242,10 @@ PERSONAL_DATA: dict[str, Table] = {
                 WITH_PARENT,
             ),
             "phone": Column(
-                "A phone number, optional, given at sign-up: for staff to reach the parent.",
-                "the parent, staff",
-                WITH_PARENT,
+                "Nothing: the design document's column stays, always empty. Sign-up stopped asking (nothing used "
+                "the number), and the numbers given before were deleted.",
+                NOBODY,
+                "not kept",
             ),
             "created_at": Column("When the profile was made.", STAFF, WITH_PARENT),
             "updated_at": Column("When the profile last changed.", STAFF, WITH_PARENT),

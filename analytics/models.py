@@ -189,12 +189,14 @@ class StudentProgress(models.Model):
 
 class DailyAnalyticsQuerySet(models.QuerySet):
     def totals(self, student: Student, first: datetime.date, last: datetime.date) -> dict[str, int]:
-        """The student's answers, correct answers, XP and seconds over the days first..last (zeros if none)."""
+        """The student's answers, correct answers, XP, seconds and active days over the days first..last
+        (zeros if none)."""
         totals = self.filter(student=student, analytics_date__range=(first, last)).aggregate(
             answered=Sum("questions_answered"),
             correct=Sum("questions_correct"),
             xp=Sum("xp_earned"),
             seconds=Sum("time_spent_seconds"),
+            days=Count("id"),
         )
         return {name: value or 0 for name, value in totals.items()}
 

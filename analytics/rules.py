@@ -84,6 +84,9 @@ def streak_state(*, last_active: datetime.date | None, today: datetime.date) -> 
     return "none"
 
 
+# A started chapter below this needs practice ("Needs most practice"); at or above it, it is proficient.
+NEEDS_PRACTICE_BELOW = Decimal(80)
+
 MASTERY_BANDS = [
     # (lowest score, key, label)
     (Decimal(100), "mastered", "Mastered"),

@@ -178,29 +178,37 @@ def progress_summary(student: Student, today: datetime.date) -> dict[str, Any]:
     return _for_day("recent_answers", student, today, compute)
 
 
+def _chapter_score(progress: StudentProgress | None) -> dict[str, Any] | None:
+    if progress is None:
+        return None
+    return {"id": progress.chapter_id, "name": progress.chapter.name, "score": progress.mastery_score}
+
+
 def week(student: Student, today: datetime.date) -> dict[str, Any]:
     """This week's answers and accuracy (the last 7 days), and the weakest started chapter."""
 
     def compute() -> dict[str, Any]:
         totals = DailyAnalytics.objects.totals(student, today - datetime.timedelta(days=6), today)
         answered, correct = totals["answered"], totals["correct"]
-        weakest = (
+        started = list(
             StudentProgress.objects.filter(student=student, questions_completed__gt=0)
             .select_related("chapter")
             .order_by("mastery_score", "chapter__subject", "chapter__order")
-            .first()
         )
+        # The lowest-mastery started chapter below proficient; none when every started one is proficient.
+        weakest = next((p for p in started if (p.mastery_score or 0) < rules.NEEDS_PRACTICE_BELOW), None)
+        strongest = started[-1] if started else None
         return _stamp(
             {
                 "answered": answered,
                 "correct": correct,
                 "xp": totals["xp"],
+                "days": totals["days"],
+                "minutes": round(totals["seconds"] / 60),
                 "accuracy": round(100 * correct / answered) if answered else None,
-                "weakest": (
-                    {"id": weakest.chapter_id, "name": weakest.chapter.name, "score": weakest.mastery_score}
-                    if weakest
-                    else None
-                ),
+                "started": len(started),
+                "weakest": _chapter_score(weakest),
+                "strongest": _chapter_score(strongest) if strongest is not weakest else None,
             }
         )
 

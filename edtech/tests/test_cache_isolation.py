@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 ANAS_OWN = {
     "/learn/": ["100%"],  # her mastery of the chapter
     "/dashboard/": ["<strong>90</strong>", "Hi Ana Unique!"],
-    "/leaderboard/": ["with <strong>90 XP</strong>", "Ana U. (you)"],
+    "/leaderboard/": ["<strong>90 XP</strong> <span>in total", "Ana U. (you)"],
     "/profile/": ['value="Ana Unique"', "family-code"],
 }
 

@@ -47,23 +47,16 @@ def test_a_parent_signs_up_and_lands_on_family(client, mailoutbox, run_tasks):
     assert response["Location"] == "/family/"
     parent = Parent.objects.get()
     assert parent.time_zone == "Asia/Tokyo"
-    assert (parent.name, parent.phone, parent.user.email) == ("Ana Lopez", "+1 555 0100", "ana@example.com")
+    # The phone number is no longer collected (nothing used it): a posted one is ignored, the column NULL.
+    assert (parent.name, parent.phone, parent.user.email) == ("Ana Lopez", None, "ana@example.com")
     assert "No child yet" in client.get("/family/").content.decode()
 
 
-def test_a_bad_phone_is_refused(client):
-    response = client.post(
-        "/accounts/signup/parent/",
-        {
-            "name": "A",
-            "email": "a@example.com",
-            "password1": "a-long-pass-x",
-            "password2": "a-long-pass-x",
-            "phone": "call me",
-        },
-    )
-    assert response.status_code == 400
-    assert not Parent.objects.exists()
+def test_the_parent_sign_up_asks_no_phone_number(client):
+    html = client.get("/accounts/signup/parent/").text
+    assert 'name="phone"' not in html
+    for name in ("name", "email", "password1", "password2"):
+        assert f'name="{name}"' in html
 
 
 def test_the_family_code_is_readable_and_unguessable():
@@ -255,3 +248,29 @@ def test_the_child_page_runs_a_fixed_number_of_queries(client, world, django_ass
     # Warm: the session, the account with its profile, the link check, the child's classes, teachers' actions.
     with django_assert_num_queries(5):
         client.get(f"/family/children/{world['x'].pk}/")
+
+
+def test_needs_most_practice_is_the_lowest_started_chapter_below_80_and_absent_otherwise(client, world):
+    strong, weak = QuestionFactory(), QuestionFactory()
+    child = world["x"]
+    answer(child, strong)  # 100% of its one-question chapter
+    sign_in(client, world["a"].user)
+    html = client.get("/family/").text
+    assert "Needs most practice" not in html and "Every chapter started is at 80% or more." in html
+
+    answer(child, weak, index=(weak.correct_answer_index + 1) % 4)  # 0% in another chapter
+    html = client.get("/family/").text
+    assert f"Needs most practice: <strong>{weak.chapter.name}</strong> (0%)" in html
+
+
+def test_the_childs_page_starts_with_the_week_in_words(client, world):
+    child = world["x"]
+    for question in QuestionFactory.create_batch(3):
+        answer(child, question, seconds=100)
+    sign_in(client, world["a"].user)
+    html = client.get(f"/family/children/{child.pk}/").text
+    sentence = re.search(r'<p class="week-summary">([^<]+)</p>', html)[1]
+    assert sentence.startswith(
+        "This week Xavier Child practised on 1 day, answered 3 questions, 100% right, about 5 minutes."
+    )
+    assert "Strongest:" in sentence

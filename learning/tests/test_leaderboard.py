@@ -24,7 +24,10 @@ def test_the_leaderboard_ranks_by_xp_with_first_name_and_last_initial(client):
     assert html.index("Ada L.") < html.index("Alan T.")
     assert "Lovelace" not in html and "Maria" not in html
     assert leader.email not in html
-    assert "You are <strong>#2</strong> with <strong>10 XP</strong>" in html
+    assert (
+        "<strong>#2</strong> <span>your place right now</span>" in html
+        and "<strong>10 XP</strong> <span>in total" in html
+    )
 
 
 def test_the_top_50_is_cached_but_the_viewers_rank_is_live(client):
@@ -38,7 +41,10 @@ def test_the_top_50_is_cached_but_the_viewers_rank_is_live(client):
     earn(viewer, [QuestionFactory(difficulty_level="hard"), QuestionFactory(difficulty_level="hard")])
     html = client.get("/leaderboard/").content.decode()
 
-    assert "You are <strong>#1</strong> with <strong>60 XP</strong>" in html
+    assert (
+        "<strong>#1</strong> <span>your place right now</span>" in html
+        and "<strong>60 XP</strong> <span>in total" in html
+    )
     assert "(you)" not in html  # the cached board was computed before the viewer had XP
 
 
