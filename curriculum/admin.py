@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
+from curriculum import mathtext
 from curriculum.admin_forms import OPTION_FIELDS, QuestionAdminForm
 from curriculum.admin_transfer import QuestionTransferAdminMixin
 from curriculum.models import Chapter, Question, QuizSubmission
@@ -216,17 +217,23 @@ class QuestionAdmin(QuestionTransferAdminMixin, admin.ModelAdmin):
             "",
             '<li class="{}">{}{}</li>',
             (
-                ("lq-preview-correct", option, correct_mark)
+                ("lq-preview-correct", mathtext.render(option), correct_mark)
                 if index == saved.correct_answer_index
-                else ("lq-preview-option", option, "")
+                else ("lq-preview-option", mathtext.render(option), "")
                 for index, option in enumerate(saved.options)
             ),
         )
+        explanation = (
+            format_html('<p class="lq-preview-explanation">{}</p>', mathtext.render(saved.explanation))
+            if saved.explanation
+            else ""
+        )
         return format_html(
-            '<div class="lq-preview"><p class="lq-preview-text">{}</p>{}<ol class="lq-preview-options">{}</ol></div>',
-            saved.question_text,
+            '<div class="lq-preview"><p class="lq-preview-text">{}</p>{}<ol class="lq-preview-options">{}</ol>{}</div>',
+            mathtext.render(saved.question_text),
             self.thumbnail(saved) if saved.image_url else "",
             options,
+            explanation,
         )
 
 

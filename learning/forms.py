@@ -7,6 +7,7 @@ from django.core import signing
 from django.utils import timezone
 
 from accounts.models import Student
+from curriculum import mathtext
 from curriculum.models import Question
 from learning.rules import option_order
 
@@ -36,7 +37,7 @@ class AnswerForm(forms.Form):
         field = cast(forms.TypedChoiceField, self.fields["selected_answer_index"])
         # Shown in the student's own order; the values are the stored indexes (selected_answer_index).
         order = option_order(student_id=student.pk, question_id=question.pk, count=len(options))
-        field.choices = [(index, options[index]) for index in order]
+        field.choices = [(index, mathtext.render(options[index])) for index in order]
         field.error_messages = {
             "required": "Choose one of the answers.",
             "invalid_choice": "Choose one of the answers shown.",

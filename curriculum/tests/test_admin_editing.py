@@ -320,7 +320,7 @@ def test_the_change_page_previews_the_question_as_a_student_sees_it(staff_client
         '<li class="lq-preview-option">Square</li>'
         '<li class="lq-preview-correct">Triangle <strong class="lq-preview-mark">correct answer</strong></li>'
         '<li class="lq-preview-option">Circle</li>'
-        "</ol></div>",
+        '</ol><p class="lq-preview-explanation">Count on by one.</p></div>',
         html=True,
     )
     # The thumbnail beside the image_url field, and the preview's.
