@@ -172,7 +172,18 @@ def question_page(request, chapter_id, quiz_id):
 
 
 def _render_question(request, chapter, display, form, status=200, error=""):
-    context = {"nav": "learn", "chapter": chapter, "question": display, "form": form, "error": error}
+    # "Question 3 of 10": how far the child is in the chapter (the cached mastery row: no query when warm).
+    progress = summaries.mastery(request.user.student)["chapters"].get(chapter["id"])
+    done = min(progress["completed"] if progress else 0, chapter["question_count"])
+    context = {
+        "nav": "learn",
+        "chapter": chapter,
+        "question": display,
+        "form": form,
+        "error": error,
+        "done": done,
+        "position": min(done + 1, chapter["question_count"]),
+    }
     # htmx swaps just the form (with its errors) in place; without JavaScript the whole page.
     template = "learning/question.html#question_form" if request.headers.get("HX-Request") else "learning/question.html"
     return render(request, template, context, status=status)
