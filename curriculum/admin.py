@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from curriculum import mathtext
-from curriculum.admin_forms import OPTION_FIELDS, QuestionAdminForm
+from curriculum.admin_forms import FEEDBACK_FIELDS, OPTION_FIELDS, QuestionAdminForm
 from curriculum.admin_transfer import QuestionTransferAdminMixin
 from curriculum.models import Chapter, Question, QuizSubmission
 from curriculum.signals import bulk_content_changed
@@ -118,7 +118,7 @@ class QuestionAdmin(QuestionTransferAdminMixin, admin.ModelAdmin):
             "Options",
             {
                 "description": "Fill the options from the first one on (at least two), then pick the correct one.",
-                "fields": (*OPTION_FIELDS, "correct_option", "confirm_answer_change"),
+                "fields": (*OPTION_FIELDS, "correct_option", *FEEDBACK_FIELDS, "confirm_answer_change"),
             },
         ),
         ("As a student sees it (last saved version)", {"fields": ("preview",)}),

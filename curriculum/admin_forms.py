@@ -7,6 +7,15 @@ from django.core.exceptions import ValidationError
 from curriculum.models import MAX_OPTIONS, MIN_OPTIONS, Question
 
 OPTION_FIELDS = tuple(f"option_{number}" for number in range(1, MAX_OPTIONS + 1))
+FEEDBACK_FIELDS = tuple(f"feedback_{number}" for number in range(1, MAX_OPTIONS + 1))
+
+
+def _feedback_field(number: int) -> forms.CharField:
+    return forms.CharField(
+        label=f"Feedback on option {number}",
+        required=False,
+        help_text="Optional: shown on the result to a child who chose this option (a common mistake explained).",
+    )
 
 
 def _option_field(number: int) -> forms.CharField:
@@ -35,6 +44,8 @@ class QuestionAdminForm(forms.ModelForm):
     option_4 = _option_field(4)
     option_5 = _option_field(5)
     option_6 = _option_field(6)
+    feedback_1, feedback_2, feedback_3 = _feedback_field(1), _feedback_field(2), _feedback_field(3)
+    feedback_4, feedback_5, feedback_6 = _feedback_field(4), _feedback_field(5), _feedback_field(6)
     correct_option = forms.TypedChoiceField(
         label="Correct option",
         choices=[(number, str(number)) for number in range(1, MAX_OPTIONS + 1)],
@@ -70,6 +81,8 @@ class QuestionAdminForm(forms.ModelForm):
             for name, option in zip(OPTION_FIELDS, self.saved_options, strict=False):
                 self.initial.setdefault(name, option)
             self.initial.setdefault("correct_option", question.correct_answer_index + 1)
+            for name, message in zip(FEEDBACK_FIELDS, question.option_feedback or [], strict=False):
+                self.initial.setdefault(name, message or "")
             self.fields[
                 "confirm_answer_change"
             ].help_text = f"{self._answers()} so far. {self.fields['confirm_answer_change'].help_text}"
@@ -92,6 +105,7 @@ class QuestionAdminForm(forms.ModelForm):
 
         cleaned_data["options"] = options
         cleaned_data["correct_answer_index"] = correct - 1
+        cleaned_data["option_feedback"] = [cleaned_data.get(name) or None for name in FEEDBACK_FIELDS[: len(options)]]
         answers_change = self.instance.pk and (
             options != self.saved_options or correct - 1 != self.instance.correct_answer_index
         )
@@ -139,4 +153,5 @@ class QuestionAdminForm(forms.ModelForm):
         if "options" in self.cleaned_data:
             self.instance.options = self.cleaned_data["options"]
             self.instance.correct_answer_index = self.cleaned_data["correct_answer_index"]
+            self.instance.option_feedback = self.cleaned_data["option_feedback"]
         super()._post_clean()  # type: ignore[misc]  # ModelForm's own hook, absent from the stubs

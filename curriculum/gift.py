@@ -36,7 +36,7 @@ def parse(text: str) -> list[GiftQuestion]:
     """Moodle GIFT, multiple choice only: one question a paragraph (questions are separated by blank lines).
 
     The title (::title::), as a slug, is the quiz_id, else gift-<first 12 hex digits of the text's SHA-1>,
-    stable across imports. Per-answer feedback (#…) is dropped, the general feedback
+    stable across imports. Per-answer feedback (#…) is the option's feedback, the general feedback
     (####…) is the explanation. Each question notes the last segment of the $CATEGORY
     in force, which the importer may take as its chapter.
     """
@@ -98,7 +98,7 @@ def _gift_question(block: list[tuple[int, str]], category: str | None) -> GiftQu
     question_text = _gift_unescape(GIFT_TEXT_FORMAT.sub("", source[:start].strip())).strip()
     if after.strip():  # "missing word": the answers stand for a gap in the text
         question_text = f"{question_text} _____ {_gift_unescape(after).strip()}"
-    options, right, explanation, errors = _gift_answers(source[start + 1 : end])
+    options, right, explanation, feedback, errors = _gift_answers(source[start + 1 : end])
     if errors:
         row.errors.extend(errors)
         return row
@@ -109,6 +109,7 @@ def _gift_question(block: list[tuple[int, str]], category: str | None) -> GiftQu
         options=options,
         correct_answer_index=right,
         explanation=explanation,
+        option_feedback=feedback if any(feedback) else None,
     )
     return row
 
@@ -121,8 +122,9 @@ def _title_id(title: str | None) -> str:
     return title if SLUG.fullmatch(title) else slugify(title, allow_unicode=True)
 
 
-def _gift_answers(body: str) -> tuple[list[str], int | None, str | None, list[str]]:
-    """The options, the right one's index, the general feedback, and why the answers are not multiple choice."""
+def _gift_answers(body: str) -> tuple[list[str], int | None, str | None, list[str | None], list[str]]:
+    """The options, the right one's index, the general feedback, each option's own feedback, and why the
+    answers are not multiple choice."""
     explanation = None
     feedback_at = _find_unescaped(body, "####")
     if feedback_at >= 0:
@@ -143,17 +145,19 @@ def _gift_answers(body: str) -> tuple[list[str], int | None, str | None, list[st
     elif _find_unescaped(body, "~") < 0:
         kind = "a short-answer question (no ~wrong answers)"
     if kind:
-        return [], None, None, [f"{kind}: {GIFT_ONLY_MC}"]
+        return [], None, None, [], [f"{kind}: {GIFT_ONLY_MC}"]
 
     pieces = _split_answers(body)
     if pieces[0][1].strip():
-        return [], None, None, ["text before the first answer: start each answer with = (right) or ~ (wrong)"]
+        return [], None, None, [], ["text before the first answer: start each answer with = (right) or ~ (wrong)"]
     options: list[str] = []
+    feedback: list[str | None] = []
     right: list[int] = []
     errors: list[str] = []
     for marker, raw in pieces[1:]:
-        cut = _find_unescaped(raw, "#")  # per-answer feedback: the model has nowhere to keep it
+        cut = _find_unescaped(raw, "#")  # per-answer feedback: the option's own (option_feedback)
         answer = (raw[:cut] if cut >= 0 else raw).strip()
+        feedback.append((_gift_unescape(raw[cut + 1 :]).strip() or None) if cut >= 0 else None)
         weight = GIFT_WEIGHT.match(answer)
         percent = float(weight[1]) if weight else None
         answer = answer[weight.end() :].strip() if weight else answer
@@ -166,7 +170,7 @@ def _gift_answers(body: str) -> tuple[list[str], int | None, str | None, list[st
         errors.append("no right answer: mark it with =")
     elif len(right) > 1:
         errors.append(f"{len(right)} right answers: a question has exactly one")
-    return options, (right[0] if len(right) == 1 else None), explanation, errors
+    return options, (right[0] if len(right) == 1 else None), explanation, feedback, errors
 
 
 def _split_answers(body: str) -> list[tuple[str, str]]:

@@ -140,6 +140,9 @@ class Question(models.Model):
     correct_answer_index = models.IntegerField()
     explanation = models.TextField(null=True, blank=True)
     image_url = models.CharField(max_length=500, null=True, blank=True, validators=[HTTP_URL])
+    # Extra, nullable: a message per option (same length as options; null or "" for none), shown on the
+    # result to a child who chose that option (a common mistake explained).
+    option_feedback = models.JSONField(null=True, blank=True)
     difficulty_level = models.CharField(
         max_length=20,
         null=True,
@@ -218,6 +221,21 @@ class Question(models.Model):
             raise ValidationError(
                 {"correct_answer_index": f"The correct answer must be one of the {len(options)} options."}
             )
+        self.option_feedback = _clean_feedback(self.option_feedback, len(options))
+
+
+def _clean_feedback(feedback: object, count: int) -> list[str | None] | None:
+    """Per-option feedback as stored: None when there is none, else one text (or None) per option."""
+    if feedback is None:
+        return None
+    if not isinstance(feedback, list) or not all(item is None or isinstance(item, str) for item in feedback):
+        raise ValidationError({"option_feedback": "The option feedback must be a list of texts (or nulls)."})
+    if len(feedback) > count:
+        raise ValidationError(
+            {"option_feedback": f"There is feedback for {len(feedback)} options, but {count} options."}
+        )
+    items = [(item or "").strip() or None for item in feedback] + [None] * (count - len(feedback))
+    return items if any(items) else None
 
 
 class QuizSubmission(models.Model):

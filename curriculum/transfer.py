@@ -49,14 +49,16 @@ QUESTION_FIELDS = (
     "image_url",
     "difficulty_level",
     "is_retired",
+    "option_feedback",
 )
-OPTIONAL_QUESTION_FIELDS = ("explanation", "image_url", "difficulty_level")
+OPTIONAL_QUESTION_FIELDS = ("explanation", "image_url", "difficulty_level", "option_feedback")
 CHAPTER_FIELDS = ("id", "name", "description", "subject", "order", "is_locked", "unlock_xp_required")
 # A chapter created without a row of its own gets the columns' database defaults for the rest.
 CHAPTER_DEFAULTS = {"description": None, "order": None, "is_locked": True, "unlock_xp_required": 0}
 IMPORTED_SUBJECT = "Imported"
 
 OPTION_COLUMNS = tuple(f"option_{number}" for number in range(1, MAX_OPTIONS + 1))
+FEEDBACK_COLUMNS = tuple(f"feedback_{number}" for number in range(1, MAX_OPTIONS + 1))
 CSV_COLUMNS = (
     "quiz_id",
     "chapter_id",
@@ -67,6 +69,7 @@ CSV_COLUMNS = (
     "image_url",
     "difficulty_level",
     "is_retired",
+    *FEEDBACK_COLUMNS,
 )
 CSV_BOOLEANS = {"true": True, "false": False, "": False}
 CSV_REQUIRED = ("quiz_id", "chapter_id", "question_text", "option_1", "option_2", "correct_option")
@@ -567,6 +570,9 @@ def _csv_row(header: list[str], record: Sequence[str | None], line: int) -> Row:
     for name in OPTIONAL_QUESTION_FIELDS:
         if name in cells:
             values[name] = cells[name]
+    if any(name in cells for name in FEEDBACK_COLUMNS):
+        feedback = [cells.get(name) for name in FEEDBACK_COLUMNS[: len(options)]]
+        values["option_feedback"] = feedback if any(feedback) else None
     if "is_retired" in cells:
         retired = (cells["is_retired"] or "").strip().lower()
         if retired in CSV_BOOLEANS:
@@ -626,14 +632,20 @@ def export_questions(fmt: str, *, chapter_id: str | None = None) -> str:
             raise TransferError(f'No chapter "{chapter_id}".')
     question_rows = list(questions.values(*QUESTION_FIELDS))
     if fmt == "json":
+        for row in question_rows:  # feedback only where there is some: files without it stay as they were
+            if row["option_feedback"] is None:
+                del row["option_feedback"]
         data = {"chapters": list(chapters.values(*CHAPTER_FIELDS)), "questions": question_rows}
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     return _to_csv(question_rows)
 
 
 def _to_csv(rows: list[dict[str, Any]]) -> str:
+    """The CSV; the feedback_1… columns only when a question has per-option feedback."""
+    with_feedback = any(row["option_feedback"] for row in rows)
+    columns = CSV_COLUMNS if with_feedback else tuple(c for c in CSV_COLUMNS if c not in FEEDBACK_COLUMNS)
     buffer = io.StringIO(newline="")
-    csv.writer(buffer).writerow(CSV_COLUMNS)
+    csv.writer(buffer).writerow(columns)
     writer = csv.writer(buffer, quoting=csv.QUOTE_NOTNULL)  # None → unquoted empty cell, "" → ""
     for row in rows:
         options = row["options"]
@@ -653,6 +665,9 @@ def _to_csv(rows: list[dict[str, Any]]) -> str:
             row["difficulty_level"],
             "true" if row["is_retired"] else "false",
         ]
+        if with_feedback:
+            feedback = row["option_feedback"] or []
+            cells += [*feedback, *[None] * (MAX_OPTIONS - len(feedback))]
         writer.writerow([spreadsheets.neutralise(cell) for cell in cells])
     return buffer.getvalue()
 

@@ -230,6 +230,7 @@ def _render_result(request, submission_id, chapter, quiz_id, fragment=False) -> 
         # Right in a retry after the day's counted answer was wrong: it counts on another day.
         "fixed": submission.is_correct and not submission.is_counted and _state_of(questions, question) == "fixed",
         "fragment": fragment,
+        "chosen_feedback": _feedback_for(question, submission.selected_answer_index),
         "opened": _opened_by(submission, student),
     }
     if context["fixed"]:
@@ -259,6 +260,12 @@ def _opened_by(submission, student) -> list[dict[str, Any]]:
     )["xp"]
     after = before + submission.xp_earned
     return [chapter for chapter in candidates if before < chapter["unlock_xp_required"] <= after]
+
+
+def _feedback_for(question, index: int) -> str | None:
+    """The message staff wrote for the option the child chose, if any."""
+    feedback = question.option_feedback or []
+    return feedback[index] if 0 <= index < len(feedback) else None
 
 
 def _state_of(questions, question) -> str:

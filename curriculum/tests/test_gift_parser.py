@@ -26,6 +26,7 @@ def test_a_titled_question_has_its_options_right_answer_and_general_feedback():
         "options": ["3/4", "2/6", "1/8"],
         "correct_answer_index": 0,
         "explanation": "Same bottoms first.",
+        "option_feedback": ["right", None, None],  # each answer's own feedback
     }
 
 

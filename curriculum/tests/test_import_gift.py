@@ -71,6 +71,12 @@ def test_it_imports_a_gift_bank(tmp_path):
                 "image_url": None,
                 "difficulty_level": None,
                 "is_retired": False,
+                # Each answer's own feedback (# …) is the option's feedback.
+                "option_feedback": [
+                    "Right: 1/2 is 2/4, and 2/4 + 1/4 = 3/4.",
+                    "You added the tops and the bottoms.",
+                    "That is 1/2 × 1/4.",
+                ],
             },
             {
                 "quiz_id": "ratio-basics",  # the title as a slug
@@ -82,6 +88,7 @@ def test_it_imports_a_gift_bank(tmp_path):
                 "image_url": None,
                 "difficulty_level": None,
                 "is_retired": False,
+                "option_feedback": [None, "Divide both by 2.", None],
             },
             {
                 "quiz_id": generated,
@@ -93,6 +100,7 @@ def test_it_imports_a_gift_bank(tmp_path):
                 "image_url": None,
                 "difficulty_level": None,
                 "is_retired": False,
+                "option_feedback": [None, None, "That marks a wrong answer.", None],
             },
             {
                 "quiz_id": "frac-gap",
@@ -104,6 +112,7 @@ def test_it_imports_a_gift_bank(tmp_path):
                 "image_url": None,
                 "difficulty_level": None,
                 "is_retired": False,
+                "option_feedback": None,
             },
         ],
         key=lambda row: row["quiz_id"],
