@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from curriculum import mathtext
-from curriculum.admin_forms import FEEDBACK_FIELDS, OPTION_FIELDS, QuestionAdminForm
+from curriculum.admin_forms import FEEDBACK_FIELDS, OPTION_FIELDS, ChapterAdminForm, QuestionAdminForm
 from curriculum.admin_transfer import QuestionTransferAdminMixin
 from curriculum.models import Chapter, Question, QuizSubmission
 from curriculum.signals import bulk_content_changed
@@ -38,6 +38,7 @@ class QuestionInline(admin.TabularInline):
 
 @admin.register(Chapter)
 class ChapterAdmin(admin.ModelAdmin):
+    form = ChapterAdminForm
     fields = ("id", "subject", "order", "name", "description", "is_locked", "unlock_xp_required", "created_at")
     readonly_fields = ("created_at", "add_question")
     inlines = (QuestionInline,)

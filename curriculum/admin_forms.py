@@ -155,3 +155,29 @@ class QuestionAdminForm(forms.ModelForm):
             self.instance.correct_answer_index = self.cleaned_data["correct_answer_index"]
             self.instance.option_feedback = self.cleaned_data["option_feedback"]
         super()._post_clean()  # type: ignore[misc]  # ModelForm's own hook, absent from the stubs
+
+
+class ChapterAdminForm(forms.ModelForm):
+    """Human words for the chapter's unlock rule: a "Locked" checkbox (the column is nullable; unticked is
+    open) and the XP a child needs to open it."""
+
+    is_locked = forms.BooleanField(
+        label="Locked",
+        required=False,
+        help_text="Locked chapters open when a child's XP reaches the amount below (or when a teacher assigns them).",
+    )
+    unlock_xp_required = forms.IntegerField(
+        label="XP needed to open",
+        min_value=0,
+        required=False,
+        help_text="Only for a locked chapter: the total XP at which it opens for a child.",
+    )
+
+    class Meta:
+        model = Question.chapter.field.related_model
+        fields = ("id", "subject", "order", "name", "description", "is_locked", "unlock_xp_required")
+        labels = {"id": "Chapter id", "order": "Place in the subject"}
+        help_texts = {"order": "1 is the subject's first chapter."}
+
+    def clean_unlock_xp_required(self):
+        return self.cleaned_data["unlock_xp_required"] or 0

@@ -32,13 +32,14 @@ def test_staff_add_a_chapter_and_a_question_that_a_student_then_answers(new_cont
     expect(admin).to_have_url("/admin/")
 
     admin.locator("tr.model-chapter").get_by_role("link", name="Add").click()
-    # The admin's labels end in a colon; exact ones keep the nav's "Sidebar" out of "Id".
-    admin.get_by_label("Id:", exact=True).fill("weather")
+    # The admin's labels end in a colon; exact ones keep the nav's "Sidebar" out of "Chapter id".
+    admin.get_by_label("Chapter id:", exact=True).fill("weather")
     admin.get_by_label("Subject:", exact=True).fill("Science")
-    admin.get_by_label("Order:", exact=True).fill("1")
+    admin.get_by_label("Place in the subject:", exact=True).fill("1")
     admin.get_by_label("Name:", exact=True).fill("Weather")
     admin.get_by_label("Description:", exact=True).fill("Sun, rain and clouds.")
-    admin.get_by_label("Is locked:", exact=True).select_option(label="No")  # a nullable boolean: a select
+    admin.get_by_label("Locked", exact=True).uncheck()  # a checkbox, not Unknown/Yes/No (new chapters start locked)
+    expect(admin.get_by_label("XP needed to open:", exact=True)).to_be_visible()
     admin.get_by_role("button", name="Save and continue editing").click()
     expect(admin.locator(".messagelist")).to_contain_text("was added successfully")
 
