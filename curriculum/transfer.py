@@ -115,7 +115,7 @@ class Outcome:
     line: int
     section: str
     key: str  # the question's quiz_id or the chapter's id
-    action: str  # "created", "updated" or "unchanged"
+    action: str  # "created", "updated", "unchanged" or "kept" (keep_existing: left as staff have it)
 
     def __str__(self) -> str:
         return f"{self.section} {self.line}: {self.action} {self.key}"
@@ -210,6 +210,7 @@ def import_file(
     chapter_id: str | None = None,
     dry_run: bool = False,
     create_chapters: bool = False,
+    keep_existing: bool = False,
 ) -> ImportReport:
     """Import a JSON, CSV or GIFT file of questions: all rows or none, in one transaction.
 
@@ -232,7 +233,7 @@ def import_file(
     report = ImportReport(dry_run=dry_run)
     try:
         with transaction.atomic(durable=True):
-            _import(parsed, report, create_chapters=create_chapters)
+            _import(parsed, report, create_chapters=create_chapters, keep_existing=keep_existing)
             if dry_run or not report.ok:
                 transaction.set_rollback(True)
     except (IntegrityError, DataError) as error:
@@ -261,7 +262,7 @@ def parse(content: bytes | str, fmt: str, *, chapter_id: str | None = None) -> P
     return parse_gift(text, chapter_id=chapter_id)
 
 
-def _import(parsed: ParsedFile, report: ImportReport, *, create_chapters: bool) -> None:
+def _import(parsed: ParsedFile, report: ImportReport, *, create_chapters: bool, keep_existing: bool) -> None:
     report.rejected.extend(parsed.rejections)
     if parsed.format == "gift":
         _resolve_gift_chapters(parsed)
@@ -287,6 +288,9 @@ def _import(parsed: ParsedFile, report: ImportReport, *, create_chapters: bool) 
     changed_chapters: list[Chapter] = []
     chapter_fields: set[str] = set()
     for row in chapter_rows:
+        if keep_existing and row.values["id"] in chapters:
+            report.chapters.append(Outcome(row.line, row.section, row.values["id"], "kept"))
+            continue
         obj, changed = _merge(Chapter, chapters.get(row.values["id"]), row.values, CHAPTER_DEFAULTS)
         if _checked(obj, row, report):
             _plan(report.chapters, row, obj.id, obj, changed, new_chapters, changed_chapters, chapter_fields)
@@ -314,6 +318,9 @@ def _import(parsed: ParsedFile, report: ImportReport, *, create_chapters: bool) 
             chapters[chapter_id] = new_chapter
         defaults = dict.fromkeys(OPTIONAL_QUESTION_FIELDS)
         existing = questions.get(row.values["quiz_id"])
+        if keep_existing and existing is not None:
+            report.questions.append(Outcome(row.line, row.section, existing.quiz_id, "kept"))
+            continue
         before = (existing.chapter_id, existing.is_retired) if existing else None
         question, changed = _merge(Question, existing, row.values, {**defaults, "is_retired": False})
         # The chapter's existence is checked above, for all rows at once.

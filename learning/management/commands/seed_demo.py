@@ -15,7 +15,7 @@ from curriculum import transfer
 
 # The demo curriculum, in the import format (README, "Importing and exporting questions"): it is
 # loaded through the importer, and doubles as the format's full example.
-DEMO_CURRICULUM = Path(__file__).resolve().parents[2] / "demo_curriculum.json"
+DEMO_CURRICULUM = Path(__file__).resolve().parents[3] / "curriculum" / "demo_curriculum.json"
 
 # Public on purpose: seed_demo prints it, and the README may too. Never use it for a real account.
 DEMO_PASSWORD = "learn-quest-demo"  # noqa: S105
@@ -34,23 +34,39 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Report what would change, and change nothing.")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Also bring existing demo chapters and questions back to the file (overwriting staff's edits).",
+        )
 
-    def handle(self, *args, dry_run=False, **options):
-        # The content is imported (all or nothing, in its own transaction) before the accounts are made.
-        report = transfer.import_file(DEMO_CURRICULUM.read_bytes(), fmt="json", create_chapters=True, dry_run=dry_run)
+    def handle(self, *args, dry_run=False, force=False, **options):
+        # The content is imported (all or nothing, in its own transaction) before the accounts are made. What
+        # exists is kept as staff left it, unless --force.
+        report = transfer.import_file(
+            DEMO_CURRICULUM.read_bytes(), fmt="json", create_chapters=True, dry_run=dry_run, keep_existing=not force
+        )
         if not report.ok:  # the file ships with the code: a rejection is a bug in it
             raise CommandError("The demo curriculum does not import: " + "; ".join(map(str, report.rejected)))
         with transaction.atomic():
             accounts = load_accounts(public_password=settings.DEBUG)
             if dry_run:
                 transaction.set_rollback(True)
+        if not dry_run:
+            answered = give_the_demo_student_a_history()
+            if answered:
+                self.stdout.write(f"demo history: {answered} answers over the last {HISTORY_DAYS} days")
 
         prefix = "Would have: " if dry_run else ""
         for name, chapters in (("chapters", True), ("questions", False)):
-            counts = {action: report.count(action, chapters=chapters) for action in ("created", "updated", "unchanged")}
+            counts = {
+                action: report.count(action, chapters=chapters)
+                for action in ("created", "updated", "unchanged", "kept")
+            }
+            kept = f", {counts['kept']} kept as they are (--force to reset them)" if counts["kept"] else ""
             self.stdout.write(
                 f"{prefix}{name}: {counts['created']} created, {counts['updated']} updated, "
-                f"{counts['unchanged']} unchanged"
+                f"{counts['unchanged']} unchanged{kept}"
             )
         self.stdout.write(f"{prefix}accounts: {sum(1 for password in accounts.values() if password)} created")
         if dry_run:
@@ -125,6 +141,51 @@ def load_accounts(*, public_password: bool) -> dict[str, str | None]:
         staff_user.email: staff_password,
         DEMO_CHILD["username"]: child_password,
     }
+
+
+HISTORY_DAYS = 14
+
+
+def give_the_demo_student_a_history() -> int:
+    """Two weeks of answers for the demo student (once: nothing when they have any), recorded by
+    record_answer as if given on those days, so the dashboards, the chart, the review and the parent's
+    page show something on `make run`. Seeded: the same history every time."""
+    import datetime
+    import random
+    import uuid
+
+    from django.utils import timezone
+
+    from curriculum.models import Question, QuizSubmission
+    from learning.services import record_answer
+
+    student = Student.objects.filter(user__in=User.objects.with_email(DEMO_STUDENT["email"])).first()
+    if student is None or QuizSubmission.objects.filter(student=student).exists():
+        return 0
+    rng = random.Random(14)  # noqa: S311 - a demo history, not a secret
+    questions = list(Question.objects.active().filter(chapter__is_locked=False).select_related("chapter"))
+    now = timezone.now()
+    answered = 0
+    for days_ago in range(HISTORY_DAYS, 0, -1):
+        if days_ago in (9, 5):  # two days off: the streak shows a break
+            continue
+        day_start = now - datetime.timedelta(days=days_ago)
+        for n, question in enumerate(rng.sample(questions, k=min(len(questions), rng.randint(3, 6)))):
+            at = day_start + datetime.timedelta(minutes=2 * n)
+            right = rng.random() < 0.75
+            index = (
+                question.correct_answer_index if right else (question.correct_answer_index + 1) % len(question.options)
+            )
+            record_answer(
+                student=Student.objects.get(pk=student.pk),
+                question=question,
+                selected_index=index,
+                served_at=at - datetime.timedelta(seconds=rng.randint(8, 40)),
+                form_token=uuid.uuid4(),
+                now=at,
+            )
+            answered += 1
+    return answered
 
 
 def _get_or_create_user(email: str, password: str, **extra_fields: Any) -> tuple[User, str | None]:

@@ -7,8 +7,8 @@ from django.db.models import Count
 
 from accounts.models import Parent, Student, StudentParentLink, User
 from accounts.tests.factories import UserFactory
-from curriculum.management.commands.seed_demo import DEMO_PASSWORD
 from curriculum.models import Chapter, Question
+from learning.management.commands.seed_demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +111,19 @@ def test_the_demo_student_repeats_its_accounts_email_and_has_a_grade():
     student = Student.objects.get(user__email="student@example.com")
     assert student.email == "student@example.com"
     assert 1 <= student.grade_level <= 12
-    assert student.total_xp == 0
+
+
+def test_the_demo_student_has_two_weeks_of_history_once_and_every_number_agrees():
+    seed_demo()
+    student = Student.objects.get(user__email="student@example.com")
+    days = set(student.submissions.values_list("answered_on", flat=True))
+    answers = student.submissions.count()
+    assert 10 <= len(days) <= 14 and answers >= 30
+    assert student.total_xp == sum(student.submissions.values_list("xp_earned", flat=True)) > 0
+
+    seed_demo()  # once: a second run adds nothing
+    assert student.submissions.count() == answers
+    call_command("rebuild_progress", "--check", stdout=StringIO())  # the numbers, days and cards agree
 
 
 def test_the_demo_parent_follows_the_demo_student_and_made_a_child_without_an_e_mail():
@@ -152,17 +164,19 @@ def test_running_it_twice_changes_nothing():
     assert row_counts() == counts
     assert list(Question.objects.order_by("id").values()) == questions
     assert list(Chapter.objects.order_by("id").values()) == chapters
-    assert f"questions: 0 created, 0 updated, {counts['Question']} unchanged" in out
+    assert f"questions: 0 created, 0 updated, 0 unchanged, {counts['Question']} kept as they are" in out
     assert "accounts: 0 created" in out
 
 
-def test_it_corrects_changed_content_on_a_second_run():
+def test_a_second_run_keeps_what_staff_changed_unless_forced():
     seed_demo()
-    Question.objects.filter(quiz_id="math-fractions-01").update(explanation="Typo.")
+    Question.objects.filter(quiz_id="math-fractions-01").update(explanation="Staff's better words.")
 
-    out = seed_demo()
+    seed_demo()
+    assert Question.objects.get(quiz_id="math-fractions-01").explanation == "Staff's better words."
 
-    assert Question.objects.get(quiz_id="math-fractions-01").explanation != "Typo."
+    out = seed_demo("--force")
+    assert Question.objects.get(quiz_id="math-fractions-01").explanation != "Staff's better words."
     assert "questions: 0 created, 1 updated" in out
 
 
