@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from curriculum.management.commands import seed_demo
 from edtech.tests import servers
+from learning.management.commands import seed_demo
 
 DEMO = json.loads(seed_demo.DEMO_CURRICULUM.read_text())
 CHAPTER = DEMO["chapters"][0]
