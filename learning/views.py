@@ -68,6 +68,10 @@ def learn(request):
     for chapter in locked:
         if chapter["id"] in opened:  # an assignment of the child's class opens it, whatever their XP
             chapter.update(is_open=True, xp_missing=0, opened_by_teacher=True)
+    for subject in subjects:  # "You are here": the subject's first open chapter not answered through yet
+        subject["here"] = next(
+            (c["id"] for c in subject["chapters"] if c["is_open"] and c["completed"] < c["question_count"]), None
+        )
     return render(request, "learning/learn.html", {"nav": "learn", "student": student, "subjects": subjects})
 
 
