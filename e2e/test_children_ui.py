@@ -53,3 +53,11 @@ def test_a_right_answer_celebrates_but_nothing_moves_when_motion_is_reduced(open
         assert animation == expected, motion
         expect(page.locator(".encouragement")).to_have_text("Well done! Keep the streak going.")
         page.context.close()
+
+
+def test_the_30_day_charts_labels_are_legible_on_a_phone(open_main_page):
+    page = open_main_page("dashboard", viewport=PHONE)
+    heights = page.locator("figure.chart svg text").evaluate_all(
+        "labels => labels.map(label => label.getBoundingClientRect().height)"
+    )
+    assert heights and min(heights) >= 11, heights
