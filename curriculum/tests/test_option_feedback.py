@@ -77,3 +77,24 @@ def test_the_admin_form_writes_the_feedback(staff_client):
     assert response.status_code == 302, response.content[:3000]
     question.refresh_from_db()
     assert question.option_feedback == [None, "b is the other one."]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "gift"])
+def test_the_import_pages_sample_files_import(fmt):
+    from pathlib import Path
+
+    ChapterFactory(id="math-fractions")
+    ChapterFactory(id="science-plants")
+    sample = Path(__file__).resolve().parents[2] / "static" / "admin" / "import-samples" / f"questions-sample.{fmt}"
+
+    report = transfer.import_file(sample.read_bytes(), fmt=fmt, chapter_id="math-fractions", dry_run=True)
+
+    assert report.ok, report.rejected
+    assert report.count("created") >= 1
+
+
+def test_the_import_page_explains_the_formats_and_links_the_samples(staff_client):
+    html = staff_client.get("/admin/curriculum/question/import/").text
+    for fmt in ("csv", "json", "gift"):
+        assert f"import-samples/questions-sample.{fmt}" in html
+    assert "feedback_1" in html
