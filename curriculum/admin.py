@@ -4,12 +4,20 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
-from django.urls import reverse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from curriculum import mathtext
-from curriculum.admin_forms import FEEDBACK_FIELDS, OPTION_FIELDS, ChapterAdminForm, QuestionAdminForm
+from curriculum.admin_forms import (
+    FEEDBACK_FIELDS,
+    OPTION_FIELDS,
+    ChapterAdminForm,
+    PreviewAnswerForm,
+    QuestionAdminForm,
+)
 from curriculum.admin_transfer import QuestionTransferAdminMixin
 from curriculum.models import Chapter, Question, QuizSubmission
 from curriculum.signals import bulk_content_changed
@@ -109,6 +117,26 @@ class ChapterAdmin(admin.ModelAdmin):
         return format_html('<a href="{}" class="addlink">Add a question to this chapter</a>', url)
 
 
+def render_as_student(request, question: Question) -> TemplateResponse:
+    """The question page's own template, filled from a question (saved or not): staff's "view as student"."""
+    chapter = question.chapter
+    count = Question.objects.active().filter(chapter=chapter).count()
+    context = {
+        "chapter": {"id": chapter.id, "name": chapter.name, "subject": chapter.subject, "question_count": count},
+        "question": {
+            "quiz_id": question.quiz_id,
+            "question_text": question.question_text,
+            "image_url": question.image_url,
+            "options": question.options,
+        },
+        "form": PreviewAnswerForm(options=list(question.options)),
+        "done": 0,
+        "position": 1,
+        "preview": True,
+    }
+    return TemplateResponse(request, "learning/question.html", context)
+
+
 @admin.register(Question)
 class QuestionAdmin(QuestionTransferAdminMixin, admin.ModelAdmin):
     form = QuestionAdminForm
@@ -122,10 +150,10 @@ class QuestionAdmin(QuestionTransferAdminMixin, admin.ModelAdmin):
                 "fields": (*OPTION_FIELDS, "correct_option", *FEEDBACK_FIELDS, "confirm_answer_change"),
             },
         ),
-        ("As a student sees it (last saved version)", {"fields": ("preview",)}),
+        ("As a student sees it (last saved version)", {"fields": ("preview", "view_as_student")}),
         (None, {"fields": ("created_at",)}),
     )
-    readonly_fields = ("thumbnail", "preview", "created_at")
+    readonly_fields = ("thumbnail", "preview", "view_as_student", "created_at")
     autocomplete_fields = ("chapter",)
     list_display = ("quiz_id", "chapter", "difficulty_level", "short_text", "correct_answer", "is_retired")
     list_select_related = ("chapter",)
@@ -210,6 +238,42 @@ class QuestionAdmin(QuestionTransferAdminMixin, admin.ModelAdmin):
         return format_html('<img class="lq-thumbnail" src="{}" alt="Picture for this question">', obj.image_url)
 
     @admin.display(description="preview")
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:question_id>/as-student/", view(self.as_student_view), name="curriculum_question_as_student"),
+            *super().get_urls(),
+        ]
+
+    def as_student_view(self, request, question_id):
+        """The real question page (this project's template) for the saved question; a POST of the change
+        form's fields shows the unsaved edits the same way, without saving anything."""
+        question = get_object_or_404(Question.objects.select_related("chapter"), pk=question_id)
+        if not self.has_view_permission(request, question):
+            raise PermissionDenied
+        if request.method == "POST":
+            form = QuestionAdminForm(request.POST, instance=question)
+            if not form.is_valid():
+                return TemplateResponse(
+                    request, "admin/curriculum/question/as_student_invalid.html", {"errors": form.errors}, status=400
+                )
+            question = form.save(commit=False)  # the edits, in memory only
+        return render_as_student(request, question)
+
+    def view_as_student(self, obj):
+        if not obj or not obj.pk:
+            return "—"
+        url = reverse("admin:curriculum_question_as_student", args=[obj.pk])
+        return format_html(
+            '<a href="{}" target="_blank">View the saved question as a student sees it</a> · '
+            '<button type="submit" formaction="{}" formtarget="_blank" formnovalidate class="button">'
+            "Preview my unsaved edits</button>",
+            url,
+            url,
+        )
+
+    view_as_student.short_description = "As a student"  # type: ignore[attr-defined]
+
     def preview(self, obj):
         # From the database, not from obj: after a refused save obj holds the unsaved edits.
         saved = Question.objects.get(pk=obj.pk)

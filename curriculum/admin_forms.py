@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.admin.widgets import AdminRadioSelect
 from django.core.exceptions import ValidationError
 
+from curriculum import mathtext
 from curriculum.models import MAX_OPTIONS, MIN_OPTIONS, Question
 
 OPTION_FIELDS = tuple(f"option_{number}" for number in range(1, MAX_OPTIONS + 1))
@@ -181,3 +182,17 @@ class ChapterAdminForm(forms.ModelForm):
 
     def clean_unlock_xp_required(self):
         return self.cleaned_data["unlock_xp_required"] or 0
+
+
+class PreviewAnswerForm(forms.Form):
+    """The answer form as a student sees it, for staff's preview: the options in their stored order (each
+    child sees an order of their own), nothing to submit."""
+
+    selected_answer_index = forms.TypedChoiceField(coerce=int, widget=forms.RadioSelect, label="Your answer")
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, options: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["selected_answer_index"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(index, mathtext.render(text)) for index, text in enumerate(options)]

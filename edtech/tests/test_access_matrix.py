@@ -81,6 +81,7 @@ def world():
             "parent": parent.pk,
             "chapter": question.chapter_id,
             "quiz": question.quiz_id,
+            "question": question.pk,
             "submission": submission.pk,
         },
     }
@@ -205,6 +206,7 @@ MATRIX = {
     "/admin/accounts/user/": {"staff": 200, "editor": 403, "*": ADMIN_LOGIN},
     "/admin/curriculum/quizsubmission/": {"staff": 200, "editor": 200, "*": ADMIN_LOGIN},
     "/admin/curriculum/question/import/": {"staff": 200, "editor": 200, "*": ADMIN_LOGIN},
+    "/admin/curriculum/question/{question}/as-student/": {"staff": 200, "editor": 200, "*": ADMIN_LOGIN},
     "/admin/curriculum/question/export/": {"staff": 200, "editor": 200, "*": ADMIN_LOGIN},
     "/admin/analytics/studentprogress/content/chapters/": {"staff": 200, "editor": 200, "*": ADMIN_LOGIN},
     "/admin/analytics/studentprogress/content/questions/": {"staff": 200, "editor": 200, "*": ADMIN_LOGIN},
