@@ -117,6 +117,15 @@ class ChapterAdmin(admin.ModelAdmin):
         return format_html('<a href="{}" class="addlink">Add a question to this chapter</a>', url)
 
 
+def suggest_quiz_id(chapter_id: str) -> str:
+    """The chapter's id and the first free two-digit number after its questions'."""
+    taken = set(Question.objects.filter(quiz_id__startswith=f"{chapter_id}-").values_list("quiz_id", flat=True))
+    number = Question.objects.filter(chapter_id=chapter_id).count() + 1
+    while f"{chapter_id}-{number:02d}" in taken:
+        number += 1
+    return f"{chapter_id}-{number:02d}"
+
+
 def render_as_student(request, question: Question) -> TemplateResponse:
     """The question page's own template, filled from a question (saved or not): staff's "view as student"."""
     chapter = question.chapter
@@ -238,6 +247,15 @@ class QuestionAdmin(QuestionTransferAdminMixin, admin.ModelAdmin):
         return format_html('<img class="lq-thumbnail" src="{}" alt="Picture for this question">', obj.image_url)
 
     @admin.display(description="preview")
+    def get_changeform_initial_data(self, request):
+        """From a chapter's "Add a question" link: the chapter, and a quiz id suggested from it (the
+        chapter's id and the next free number, such as fractions-07)."""
+        initial = super().get_changeform_initial_data(request)
+        chapter_id = initial.get("chapter")
+        if chapter_id and "quiz_id" not in initial:
+            initial["quiz_id"] = suggest_quiz_id(str(chapter_id))
+        return initial
+
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
