@@ -188,7 +188,7 @@ class Row:
 
 def grid(school_class: SchoolClass, *, now: datetime.datetime | None = None) -> dict[str, Any]:
     """The class grid: children × assignments (status, band) and the "needs help" badge with its reason.
-    Seven queries whatever the class size: enrollments, assignments, their chapters, extensions, chapter
+    Eight queries whatever the class size: enrollments, assignments, their chapters, extensions, chapter
     sizes, progress, mastery, and the recent answers for the badge."""
     now = now or timezone.now()
     zone = school_class.zone

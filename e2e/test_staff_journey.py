@@ -32,9 +32,14 @@ def test_staff_add_a_chapter_and_a_question_that_a_student_then_answers(new_cont
     expect(admin).to_have_url("/admin/")
 
     admin.locator("tr.model-chapter").get_by_role("link", name="Add").click()
+    # The admin's change_form.js (loaded async) focuses the first field: let it run before typing, or a
+    # late focus sends the next field's text into the first one (seen once: "weatherScience").
+    admin.wait_for_load_state("networkidle")
     # The admin's labels end in a colon; exact ones keep the nav's "Sidebar" out of "Chapter id".
     admin.get_by_label("Chapter id:", exact=True).fill("weather")
+    expect(admin.get_by_label("Chapter id:", exact=True)).to_have_value("weather")
     admin.get_by_label("Subject:", exact=True).fill("Science")
+    expect(admin.get_by_label("Subject:", exact=True)).to_have_value("Science")
     admin.get_by_label("Place in the subject:", exact=True).fill("1")
     admin.get_by_label("Name:", exact=True).fill("Weather")
     admin.get_by_label("Description:", exact=True).fill("Sun, rain and clouds.")
