@@ -23,4 +23,3 @@ def _role_required(role: str, message: str):
 
 student_required = _role_required("student", "This page is for students.")
 parent_required = _role_required("parent", "This page is for parents.")
-teacher_required = _role_required("teacher", "This page is for teachers.")

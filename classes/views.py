@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import student_required
-from accounts.models import User
+from accounts.models import ThrottleHit, User
 from accounts.views import redirect_303, signup_page
 from classes import progress, rosters
 from classes.forms import (
@@ -174,7 +174,12 @@ def student_board(request, class_id, student_id):
 def invite_teacher(request, class_id):
     school_class = _class(request, class_id)
     form = InviteTeacherForm(request.POST)
-    if form.is_valid():
+    # Each invitation mails an address the teacher chooses: the parents' limit (10 an hour) applies.
+    sender = f"teacher:{request.user.teacher.pk}"
+    if form.is_valid() and ThrottleHit.objects.is_blocked("invitation", sender):
+        messages.error(request, "You have sent many invitations in the last hour. Please try again later.")
+    elif form.is_valid():
+        ThrottleHit.objects.hit("invitation", sender)
         rosters.invite_teacher(
             school_class=school_class,
             by=request.user.teacher,

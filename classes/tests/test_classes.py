@@ -266,3 +266,9 @@ def test_the_childs_export_holds_their_classes_and_what_teachers_did(client, tea
     assert [(row["class_name"], row["made_by_class"]) for row in data["classes"]] == [("4B", True)]
     assert [(row["kind"], row["teacher_name"]) for row in data["teacher_actions"]] == [("created", "Ms Rivera")]
     assert data["consent"]["basis"] == "school"
+
+
+def test_a_teacher_sends_at_most_ten_co_teacher_invitations_an_hour(client, teacher, school_class):
+    for n in range(11):
+        client.post(f"/classes/{school_class.pk}/teachers/invite/", {"email": f"t{n}@school.example"})
+    assert CoTeacherInvitation.objects.count() == 10
