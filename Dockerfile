@@ -28,6 +28,11 @@ COPY . .
 RUN DEBUG=False SECRET_KEY=collectstatic-build-step-only-not-a-secret \
     python manage.py collectstatic --noinput
 
+# Uploaded question pictures: the one directory the server writes (docker-compose.yml mounts the
+# `media` volume here; a new volume takes this directory's owner).
+ENV MEDIA_ROOT=/srv/media
+RUN mkdir -p /srv/media && chown app:app /srv/media
+
 # gunicorn listens on the container's own network, which only nginx's container joins (docker-compose.yml).
 ENV HOST=0.0.0.0
 

@@ -3,9 +3,17 @@ import datetime
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.test import override_settings
 
 from accounts.tests.factories import StaffFactory, StudentFactory
 from accounts.tests.helpers import sign_in
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_root(tmp_path_factory):
+    """Uploaded pictures go to a directory of the test run's own, never to the checkout's media/."""
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
 
 
 @pytest.fixture(autouse=True)

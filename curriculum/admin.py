@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
@@ -135,9 +136,9 @@ def render_as_student(request, question: Question) -> TemplateResponse:
         "question": {
             "quiz_id": question.quiz_id,
             "question_text": question.question_text,
-            "image_url": question.image_url,
             "options": question.options,
         },
+        "picture": question.picture,
         "form": PreviewAnswerForm(options=list(question.options)),
         "done": 0,
         "position": 1,
@@ -151,7 +152,7 @@ class QuestionAdmin(QuestionTransferAdminMixin, admin.ModelAdmin):
     form = QuestionAdminForm
     fieldsets = (
         (None, {"fields": ("quiz_id", "chapter", "difficulty_level", "question_text", "explanation", "is_retired")}),
-        ("Picture", {"fields": ("image_url", "thumbnail")}),
+        ("Picture", {"fields": ("image", "image_alt", "image_url", "thumbnail")}),
         (
             "Options",
             {
@@ -186,6 +187,20 @@ class QuestionAdmin(QuestionTransferAdminMixin, admin.ModelAdmin):
                 fieldsets.append((name, {**options, "fields": fields}))
         return fieldsets
 
+    def save_model(self, request, obj, form, change):
+        replaced = form.initial.get("image") if "image" in form.changed_data else None
+        super().save_model(request, obj, form, change)
+        if replaced and str(replaced) != str(obj.image or ""):
+            # The old file, once the new row is committed (a rolled-back save keeps pointing at it).
+            name = str(replaced)
+            transaction.on_commit(lambda: default_storage.delete(name))
+
+    def delete_model(self, request, obj):
+        name = str(obj.image or "")
+        super().delete_model(request, obj)
+        if name:
+            transaction.on_commit(lambda: default_storage.delete(name))
+
     def has_delete_permission(self, request, obj=None):
         # A question with answers is retired, never deleted: its answers hold the XP children earned.
         if obj is not None and obj.submissions.exists():
@@ -205,7 +220,10 @@ class QuestionAdmin(QuestionTransferAdminMixin, admin.ModelAdmin):
         """The "delete selected" action: questions with answers are retired, the others deleted."""
         answered = queryset.answered()
         retired = self._set_retired(answered, True)
-        super().delete_queryset(request, queryset.exclude(pk__in=answered.values("pk")))
+        deleting = queryset.exclude(pk__in=answered.values("pk"))
+        files = [name for name in deleting.values_list("image", flat=True) if name]
+        super().delete_queryset(request, deleting)
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
         if retired:
             self.message_user(request, f"{retired} question(s) with answers were retired, not deleted.")
 
@@ -242,9 +260,10 @@ class QuestionAdmin(QuestionTransferAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="thumbnail")
     def thumbnail(self, obj):
-        if not obj.image_url:
+        picture = obj.picture
+        if not picture:
             return "No picture"
-        return format_html('<img class="lq-thumbnail" src="{}" alt="Picture for this question">', obj.image_url)
+        return format_html('<img class="lq-thumbnail" src="{}" alt="{}">', picture["url"], picture["alt"])
 
     @admin.display(description="preview")
     def get_changeform_initial_data(self, request):
@@ -314,7 +333,7 @@ class QuestionAdmin(QuestionTransferAdminMixin, admin.ModelAdmin):
         return format_html(
             '<div class="lq-preview"><p class="lq-preview-text">{}</p>{}<ol class="lq-preview-options">{}</ol>{}</div>',
             mathtext.render(saved.question_text),
-            self.thumbnail(saved) if saved.image_url else "",
+            self.thumbnail(saved) if saved.picture else "",
             options,
             explanation,
         )

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.admin.widgets import AdminRadioSelect
 from django.core.exceptions import ValidationError
 
-from curriculum import mathtext
+from curriculum import mathtext, pictures
 from curriculum.models import MAX_OPTIONS, MIN_OPTIONS, Question
 
 OPTION_FIELDS = tuple(f"option_{number}" for number in range(1, MAX_OPTIONS + 1))
@@ -71,7 +71,19 @@ class QuestionAdminForm(forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = ("quiz_id", "chapter", "difficulty_level", "question_text", "explanation", "image_url")
+        fields = (
+            "quiz_id",
+            "chapter",
+            "difficulty_level",
+            "question_text",
+            "explanation",
+            "image",
+            "image_alt",
+            "image_url",
+        )
+        labels = {"image_url": "Or a picture's address"}
+        help_texts = {"image_url": "For pictures kept elsewhere (https://…); an uploaded picture is shown instead."}
+        widgets = {"image": forms.ClearableFileInput(attrs={"accept": pictures.ACCEPT})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,6 +103,9 @@ class QuestionAdminForm(forms.ModelForm):
     def clean(self):
         super().clean()
         cleaned_data = self.cleaned_data
+        if "image_url" in self.changed_data and cleaned_data.get("image_url") and not cleaned_data.get("image_alt"):
+            # A newly given address needs alt text too (older content kept without it still shows).
+            self.add_error("image_alt", pictures.ALT_MISSING)
         if len(self.saved_options) > MAX_OPTIONS:
             raise forms.ValidationError(
                 f"This question has {len(self.saved_options)} options, more than the {MAX_OPTIONS} this form "

@@ -48,7 +48,17 @@ def question_display(quiz_id: str) -> dict[str, Any] | None:
         row = (
             Question.objects.active()
             .filter(quiz_id=quiz_id)
-            .values("id", "quiz_id", "chapter_id", "question_text", "options", "image_url", "difficulty_level")
+            .values(
+                "id",
+                "quiz_id",
+                "chapter_id",
+                "question_text",
+                "options",
+                "image",
+                "image_alt",
+                "image_url",
+                "difficulty_level",
+            )
             .first()
         )
         return dict(row) if row else None

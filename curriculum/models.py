@@ -11,6 +11,7 @@ from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Now
 
 from accounts.models import Student
+from curriculum import pictures
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 6
 
@@ -140,6 +141,24 @@ class Question(models.Model):
     correct_answer_index = models.IntegerField()
     explanation = models.TextField(null=True, blank=True)
     image_url = models.CharField(max_length=500, null=True, blank=True, validators=[HTTP_URL])
+    # Extra, nullable: an uploaded picture (curriculum.pictures) and the alt text any picture needs
+    # (required with an upload, by a constraint; older image_url content may lack it).
+    image = models.FileField(
+        "picture",
+        upload_to=pictures.upload_to,
+        max_length=255,
+        null=True,
+        blank=True,
+        validators=[pictures.validate_picture],
+        help_text="PNG, JPEG, GIF, WebP or SVG, at most 2 MB. Shown above the options and on the result.",
+    )
+    image_alt = models.CharField(
+        "picture description (alt text)",
+        max_length=pictures.MAX_ALT_LENGTH,
+        null=True,
+        blank=True,
+        help_text=pictures.ALT_HELP,
+    )
     # Extra, nullable: a message per option (same length as options; null or "" for none), shown on the
     # result to a child who chose that option (a common mistake explained).
     option_feedback = models.JSONField(null=True, blank=True)
@@ -171,6 +190,10 @@ class Question(models.Model):
                 name="questions_correct_answer_in_options",
             ),
             models.CheckConstraint(
+                condition=Q(image__isnull=True) | Q(image="") | (~Q(image_alt=None) & ~Q(image_alt="")),
+                name="questions_picture_has_alt_text",
+            ),
+            models.CheckConstraint(
                 condition=Q(difficulty_level__isnull=True) | Q(difficulty_level__in=["easy", "medium", "hard"]),
                 name="questions_difficulty_level_valid",
             ),
@@ -183,6 +206,10 @@ class Question(models.Model):
     def __str__(self):
         return self.quiz_id
 
+    @property
+    def picture(self) -> dict[str, str] | None:
+        return pictures.picture(self.image, self.image_url, self.image_alt)
+
     def clean(self):
         """A question text that is not only spaces; options that are a list of 2 to 6 texts, none empty,
         no two the same ignoring case and spacing ("Paris" and "paris", "a  b" and "a b" are one
@@ -191,6 +218,9 @@ class Question(models.Model):
         The one home of these rules: the admin form and the importer both call full_clean().
         """
         super().clean()
+        self.image_alt = (self.image_alt or "").strip() or None
+        if self.image and not self.image_alt:
+            raise ValidationError({"image_alt": pictures.ALT_MISSING})
         if self.question_text and not self.question_text.strip():  # an empty one is the field's own error
             raise ValidationError({"question_text": "The question text is only spaces."})
         options = self.options

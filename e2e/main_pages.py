@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass
 
+from django.core.files import File
+from django.core.files.storage import default_storage
+
 from accounts.tests.factories import (
     ChildFactory,
     ParentFactory,
@@ -10,7 +13,9 @@ from accounts.tests.factories import (
     StudentParentLinkFactory,
 )
 from classes.tests.factories import AssignmentFactory, EnrollmentFactory, SchoolClassFactory, TeacherFactory
+from curriculum.models import Question
 from curriculum.tests.factories import ChapterFactory, QuestionFactory
+from learning.management.commands.seed_demo import DEMO_PICTURES_DIR
 from learning.tests.helpers import answer
 
 
@@ -60,6 +65,12 @@ def build_world() -> World:
         id="counting", name="Counting and place value", subject="Math", order=1, description="Ones, tens, hundreds."
     )
     questions = QuestionFactory.create_batch(3, chapter=counting, difficulty_level="easy")
+    # The question and the result show a picture (the demo's own, stored as a staff upload is).
+    with (DEMO_PICTURES_DIR / "pizza-eighths.svg").open("rb") as pizza:
+        picture = default_storage.save("questions/pizza-eighths.svg", File(pizza))
+    Question.objects.filter(pk__in=[questions[1].pk, questions[2].pk]).update(
+        image=picture, image_alt="A pizza cut into 8 equal slices; 3 of the slices are gone."
+    )
     ChapterFactory(id="fractions", name="Fractions", subject="Math", order=2, is_locked=True, unlock_xp_required=500)
     ChapterFactory(id="plants", name="Plants", subject="Science", order=1)
     student = StudentFactory(name="Maximiliana Wolfeschlegelsteinhausen")

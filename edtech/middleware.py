@@ -68,18 +68,18 @@ class PrivatePagesMiddleware:
 class RequestSizeLimitMiddleware:
     """Refuse (413) a request whose body is larger than it may be, before reading any of it.
 
-    The limit is MAX_REQUEST_BYTES, or MAX_UPLOAD_REQUEST_BYTES for the paths of UPLOAD_PATHS (the
-    question import). A body of unknown length (chunked) is refused with 411: nginx, in front, always
-    sends the length; and nginx itself refuses a body over its client_max_body_size.
+    The limit is MAX_REQUEST_BYTES, or MAX_UPLOAD_REQUEST_BYTES for the paths UPLOAD_PATHS match (the
+    question import, a question's form with its picture). A body of unknown length (chunked) is refused
+    with 411: nginx, in front, always sends the length; and nginx itself refuses a body over its
+    client_max_body_size.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        limit = (
-            settings.MAX_UPLOAD_REQUEST_BYTES if request.path in settings.UPLOAD_PATHS else settings.MAX_REQUEST_BYTES
-        )
+        takes_files = any(re.fullmatch(pattern, request.path) for pattern in settings.UPLOAD_PATHS)
+        limit = settings.MAX_UPLOAD_REQUEST_BYTES if takes_files else settings.MAX_REQUEST_BYTES
         length = request.META.get("CONTENT_LENGTH") or ""
         if not length and "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
             return HttpResponse("A request body needs a Content-Length.\n", status=411, content_type="text/plain")

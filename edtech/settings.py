@@ -65,7 +65,13 @@ MIDDLEWARE = [
 # 5 MB (curriculum.admin_transfer.MAX_UPLOAD_BYTES), in memory. MB here are 2**20 bytes, as nginx's.
 MAX_REQUEST_BYTES = 1 * 1024 * 1024
 MAX_UPLOAD_REQUEST_BYTES = 6 * 1024 * 1024
-UPLOAD_PATHS = ["/admin/curriculum/question/import/"]
+# Paths (full matches) that take files: the question import, and a question's form with its picture
+# (curriculum.pictures.MAX_PICTURE_BYTES, 2 MB) on add, change and "preview my unsaved edits".
+UPLOAD_PATHS = [
+    r"/admin/curriculum/question/import/",
+    r"/admin/curriculum/question/add/",
+    r"/admin/curriculum/question/\d+/(change|as-student)/",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_REQUEST_BYTES
 
@@ -197,6 +203,11 @@ REVIEW_DAILY_CAP = env.int("REVIEW_DAILY_CAP", default=15)
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+# Uploaded question pictures (curriculum.pictures) go to STORAGES["default"]: files under MEDIA_ROOT,
+# served at MEDIA_URL by nginx in production (deploy/nginx) and by edtech.urls when DEBUG. Several
+# servers share one bucket instead: README, "Pictures".
+MEDIA_URL = env.str("MEDIA_URL", default="/media/")
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -10,6 +10,7 @@ urlpatterns = [
     # One login page for everyone, so its throttling (and second factor) cannot be bypassed.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
+    path("media/<path:path>", views.media, name="media"),  # DEBUG only; nginx in production
     path("", include("accounts.urls")),
     path("", include("classes.urls")),
     path("", include("learning.urls")),

@@ -1,15 +1,21 @@
 import logging
 import sys
 
+from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
+from django.views.static import serve
 from psycopg_pool import PoolTimeout
 
 logger = logging.getLogger(__name__)
+
+# Uploaded files, opened on their own, run nothing (an SVG's script) and load nothing; the same header
+# as nginx's location /media/ (deploy/nginx/learning-quest.conf.template).
+MEDIA_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox"
 
 # Errors that mean "the database is unreachable", not "the code is wrong".
 DATABASE_DOWN = (DatabaseError, PoolTimeout)
@@ -62,4 +68,15 @@ def server_error(request):
     response.status_code = status
     if status == 503:
         response["Retry-After"] = "30"
+    return response
+
+
+def media(request, path):
+    """Uploaded pictures under MEDIA_ROOT, in development only (DEBUG): in production nginx serves
+    /media/ (with the same headers) and this answers 404."""
+    if not settings.DEBUG:
+        raise Http404("Media files are served by the web server.")
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response["Content-Security-Policy"] = MEDIA_CSP
+    response["X-Content-Type-Options"] = "nosniff"
     return response

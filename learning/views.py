@@ -14,7 +14,7 @@ from accounts.access import student_required
 from analytics import rules, summaries
 from analytics.models import ReviewCard
 from classes import progress as class_work
-from curriculum import catalog
+from curriculum import catalog, pictures
 from curriculum.models import Question, QuizSubmission, xp_missing
 from learning import review as review_list
 from learning import rules as practice
@@ -183,6 +183,7 @@ def _render_question(request, chapter, display, form, status=200, error=""):
         "nav": "learn",
         "chapter": chapter,
         "question": display,
+        "picture": pictures.picture(display.get("image"), display.get("image_url"), display.get("image_alt")),
         "form": form,
         "error": error,
         "done": done,
@@ -215,6 +216,7 @@ def _render_result(request, submission_id, chapter, quiz_id, fragment=False) -> 
         "nav": "learn",
         "chapter": chapter,
         "question": question,
+        "picture": question.picture,
         "submission": submission,
         # In the order the child saw them on the question.
         "options": [

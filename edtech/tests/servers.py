@@ -316,7 +316,7 @@ class NginxServer(StartedAndStopped):
     """nginx with the project's site (deploy/nginx/learning-quest.conf.template) in front of an upstream,
     on a free loopback port, under a directory of its own: as in production, but started by a test."""
 
-    def __init__(self, root_dir: Path, *, upstream: str):
+    def __init__(self, root_dir: Path, *, upstream: str, media_root: Path | None = None):
         executable = shutil.which("nginx") or "/usr/sbin/nginx"
         if not os.access(executable, os.X_OK):
             raise RuntimeError("nginx not found: the stack tests need Debian's nginx (apt-get install nginx-light).")
@@ -328,6 +328,7 @@ class NginxServer(StartedAndStopped):
         self.port = free_port()
         site = subprocess.run(  # noqa: S603 - the project's own script, fixed arguments
             [str(PROJECT_DIR / "deploy" / "render-nginx"), upstream, str(self.port)],
+            env={**os.environ, "MEDIA_ROOT": str(media_root or root_dir / "media")},
             capture_output=True,
             text=True,
             check=True,
@@ -339,7 +340,8 @@ class NginxServer(StartedAndStopped):
         (self.dir / "nginx.conf").write_text(
             f"pid {self.dir}/nginx.pid;\nerror_log stderr;\nworker_processes 1;\n"
             f"events {{ worker_connections 256; }}\n"
-            f"http {{\n{temp_paths}\n    include {self.dir}/site.conf;\n}}\n"
+            # As Debian's and the official image's nginx.conf: the types of the files nginx serves (/media/).
+            f"http {{\n{temp_paths}\n    include /etc/nginx/mime.types;\n    include {self.dir}/site.conf;\n}}\n"
         )
         self.process: subprocess.Popen | None = None
 

@@ -104,6 +104,7 @@ MATRIX = {
     "/accounts/signup/sent/": {"*": 200},
     "/accounts/signup/asked/": {"*": 200},
     "/privacy/": {"*": 200},
+    "/media/questions/picture.svg": {"*": 404},  # served by Django only with DEBUG; nginx in production
     "/accounts/signup/confirm/MQ/not-a-token/": {"*": 400},  # a link that confirms nothing
     "/learn/": {"anonymous": LOGIN, "student": 200, "other_student": 200, "*": 403},
     "/learn/{chapter}/": {"anonymous": LOGIN, "student": 200, "other_student": 200, "*": 403},

@@ -39,14 +39,27 @@ def test_an_anonymous_post_above_a_megabyte_gets_413_unread(client, settings):
 
 
 @pytest.mark.django_db
-def test_the_import_page_takes_up_to_its_own_limit(client, settings):
-    path = settings.UPLOAD_PATHS[0]
-
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/curriculum/question/import/",
+        "/admin/curriculum/question/add/",  # a question's form, with its picture
+        "/admin/curriculum/question/7/change/",
+        "/admin/curriculum/question/7/as-student/",  # "preview my unsaved edits" posts the same form
+    ],
+)
+def test_the_pages_that_take_files_take_up_to_their_own_limit(client, settings, path):
     within = post_with_length(client, path, settings.MAX_UPLOAD_REQUEST_BYTES - 1)
     above = post_with_length(client, path, settings.MAX_UPLOAD_REQUEST_BYTES + 1)
 
     assert within.status_code != 413  # it goes on to the admin (a sign-in page for the anonymous)
     assert above.status_code == 413
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/admin/curriculum/chapter/add/", "/admin/curriculum/question/7/delete/"])
+def test_other_admin_pages_keep_the_one_megabyte_limit(client, settings, path):
+    assert post_with_length(client, path, settings.MAX_REQUEST_BYTES + 1).status_code == 413
 
 
 @pytest.mark.django_db

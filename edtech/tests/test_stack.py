@@ -5,12 +5,15 @@ import contextlib
 import http.cookiejar
 import re
 import secrets
+import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -40,9 +43,17 @@ def stack(tmp_path_factory, django_db_setup, django_db_blocker):
     )
     app.env["CACHE_KEY_PREFIX"] = "stack-test"
     app.env["TRUST_X_FORWARDED_FOR"] = "True"  # as in docker-compose.yml: only nginx reaches gunicorn
+    # Outside pytest's own (owner-only) temporary directory: nginx's workers run as nobody, and read the
+    # pictures as www-data does in production (README, "Production without Docker").
+    media = Path(tempfile.mkdtemp(prefix="stack-media-"))
+    media.chmod(0o755)
+    app.env["MEDIA_ROOT"] = str(media)
     app.manage("collectstatic", "--no-input")
-    with app, servers.NginxServer(root, upstream=f"127.0.0.1:{app.port}") as nginx:
-        yield app, nginx
+    try:
+        with app, servers.NginxServer(root, upstream=f"127.0.0.1:{app.port}", media_root=media) as nginx:
+            yield app, nginx
+    finally:
+        shutil.rmtree(media, ignore_errors=True)
 
 
 def get(url: str, timeout: float = 5) -> tuple[int, float]:
@@ -154,6 +165,32 @@ def test_a_sign_in_passes_through_nginx_counted_under_the_address_nginx_saw(stac
     assert ThrottleHit.objects.filter(scope="login-address", key=ThrottleHit.objects.key("127.0.0.1")).count() == 1
     assert not ThrottleHit.objects.filter(key=ThrottleHit.objects.key("203.0.113.9")).exists()
     assert sign_in(PASSWORD) == (200, f"{nginx.base_url}/learn/")  # signed in, and on to the student's home
+
+
+def test_nginx_serves_uploaded_pictures_sandboxed_and_nothing_else_from_media(stack):
+    app, nginx = stack
+    picture = Path(app.env["MEDIA_ROOT"]) / "questions" / "3f2a.svg"
+    picture.parent.mkdir(mode=0o755, exist_ok=True)
+    picture.write_bytes(b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
+    picture.chmod(0o644)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    with opener.open(f"{nginx.base_url}/media/questions/3f2a.svg", timeout=5) as response:
+        body, headers = response.read(), response.headers
+
+    assert body == picture.read_bytes()
+    assert headers["Content-Type"] == "image/svg+xml"
+    assert "sandbox" in headers["Content-Security-Policy"]  # its script never runs, even opened on its own
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "immutable" in headers["Cache-Control"]
+    assert get(f"{nginx.base_url}/media/")[0] in (403, 404)  # no listing
+    assert get(f"{nginx.base_url}/media/questions/missing.png")[0] == 404
+    assert get(f"{nginx.base_url}/media/../gunicorn.conf.py")[0] in (400, 404)
+    post = urllib.request.Request(f"{nginx.base_url}/media/questions/3f2a.svg", data=b"x", method="POST")  # noqa: S310
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        opener.open(post, timeout=5)
+    assert refused.value.code == 403
 
 
 def test_gunicorn_binds_to_loopback_unless_told_otherwise():

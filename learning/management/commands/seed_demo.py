@@ -5,6 +5,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -12,10 +14,23 @@ from accounts import children
 from accounts.inventory import NOTICE_VERSION
 from accounts.models import Consent, Parent, Student, StudentParentLink, User
 from curriculum import transfer
+from curriculum.models import Question
 
 # The demo curriculum, in the import format (README, "Importing and exporting questions"): it is
 # loaded through the importer, and doubles as the format's full example.
 DEMO_CURRICULUM = Path(__file__).resolve().parents[3] / "curriculum" / "demo_curriculum.json"
+
+# Our own pictures (drawn for this project), stored through the storage API like a staff upload.
+DEMO_PICTURES_DIR = DEMO_CURRICULUM.parent / "demo_pictures"
+DEMO_PICTURES = {
+    "math-fractions-01": ("pizza-eighths.svg", "A pizza cut into 8 equal slices; 3 of the slices are gone."),
+    "math-fractions-03": (
+        "fraction-bars.svg",
+        "Two bars of the same length: one cut into 3 equal parts with 1 part shaded, "
+        "one cut into 5 equal parts with 1 part shaded.",
+    ),
+    "math-geometry-01": ("hexagon.svg", "A hexagon: a flat shape with straight sides."),
+}
 
 # Public on purpose: seed_demo prints it, and the README may too. Never use it for a real account.
 DEMO_PASSWORD = "learn-quest-demo"  # noqa: S105
@@ -48,6 +63,10 @@ class Command(BaseCommand):
         )
         if not report.ok:  # the file ships with the code: a rejection is a bug in it
             raise CommandError("The demo curriculum does not import: " + "; ".join(map(str, report.rejected)))
+        if not dry_run:
+            pictured = attach_pictures(report, force=force)
+            if pictured:
+                self.stdout.write(f"demo pictures: {pictured} questions")
         with transaction.atomic():
             accounts = load_accounts(public_password=settings.DEBUG)
             if dry_run:
@@ -144,6 +163,26 @@ def load_accounts(*, public_password: bool) -> dict[str, str | None]:
 
 
 HISTORY_DAYS = 14
+
+
+def attach_pictures(report: transfer.ImportReport, *, force: bool) -> int:
+    """The demo pictures, on the questions this import created (or on all of them with --force): a
+    question staff have kept keeps its picture, or its lack of one."""
+    created = {outcome.key for outcome in report.questions if outcome.action == "created"}
+    attached = 0
+    for quiz_id, (filename, alt) in DEMO_PICTURES.items():
+        question = Question.objects.filter(quiz_id=quiz_id).first()
+        if question is None or not (force or quiz_id in created):
+            continue
+        old = str(question.image or "")
+        with (DEMO_PICTURES_DIR / filename).open("rb") as picture, transaction.atomic():
+            question.image.save(filename, File(picture), save=False)
+            question.image_alt = alt
+            question.save(update_fields=["image", "image_alt"])
+        if old:
+            default_storage.delete(old)
+        attached += 1
+    return attached
 
 
 def give_the_demo_student_a_history() -> int:
