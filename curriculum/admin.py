@@ -118,6 +118,11 @@ class ChapterAdmin(admin.ModelAdmin):
         return format_html('<a href="{}" class="addlink">Add a question to this chapter</a>', url)
 
 
+def delete_files(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
 def suggest_quiz_id(chapter_id: str) -> str:
     """The chapter's id and the first free two-digit number after its questions'."""
     taken = set(Question.objects.filter(quiz_id__startswith=f"{chapter_id}-").values_list("quiz_id", flat=True))
@@ -223,7 +228,7 @@ class QuestionAdmin(QuestionTransferAdminMixin, admin.ModelAdmin):
         deleting = queryset.exclude(pk__in=answered.values("pk"))
         files = [name for name in deleting.values_list("image", flat=True) if name]
         super().delete_queryset(request, deleting)
-        transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+        transaction.on_commit(lambda: delete_files(files))
         if retired:
             self.message_user(request, f"{retired} question(s) with answers were retired, not deleted.")
 

@@ -238,3 +238,23 @@ def test_the_demo_has_its_own_pictures_and_a_second_run_keeps_what_staff_changed
     repictured = Question.objects.get(quiz_id="math-fractions-01").image.name
     assert repictured != pizza.image.name
     assert not default_storage.exists(pizza.image.name)  # the replaced file went with it
+
+
+def test_deleting_unanswered_questions_deletes_their_pictures_and_an_answered_one_keeps_its(
+    staff_client, django_capture_on_commit_callbacks
+):
+    kept_name = default_storage.save("questions/kept.png", io.BytesIO(png()))
+    gone_name = default_storage.save("questions/gone.png", io.BytesIO(png()))
+    answered = QuestionFactory(image=kept_name, image_alt="Kept")
+    unanswered = QuestionFactory(image=gone_name, image_alt="Gone")
+    answer(StudentFactory(), answered)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse("admin:curriculum_question_changelist"),
+            {"action": "delete_selected", "_selected_action": [answered.pk, unanswered.pk], "post": "yes"},
+        )
+
+    assert response.status_code == 302
+    assert not Question.objects.filter(pk=unanswered.pk).exists()
+    assert stored_files() == ["kept.png"]  # the answered question was retired, with its picture
