@@ -682,10 +682,13 @@ ELSEWHERE: tuple[Elsewhere, ...] = (
         "The Redis cache",
         "Copies of a child's numbers, keyed by the student's id: streak (5 minutes), mastery per chapter "
         "(30 minutes), the last 30 days (1 hour), recent answers and the week (15 minutes); the leaderboard's "
-        "top 50 (first name, last initial and XP; 6 hours).",
+        "top 50 (first name, last initial and XP; 6 hours). Copies of who is signed in (edtech.auth_cache): a "
+        "session's data, and the account's row without its password hash (its e-mail or username, which "
+        "profiles it has, its flags), for 2 hours at most.",
         "Fast pages.",
         "nobody (pages show what the database shows)",
-        "at most 6 hours; erasing a child drops theirs and the leaderboard at once",
+        "at most 6 hours; erasing a child drops theirs and the leaderboard at once; a sign-out, a new password, a "
+        "deactivation or an erasure makes the copies unreachable at once",
     ),
     Elsewhere(
         "Sent e-mail",

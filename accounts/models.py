@@ -11,7 +11,7 @@ import pyotp
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce, Greatest, Lower, Now
 from django.utils import timezone
@@ -32,8 +32,24 @@ def zone_named(time_zone: str | None) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(settings.TIME_ZONE)
 
 
+class UserQuerySet(models.QuerySet["User"]):
+    def update(self, **fields) -> int:
+        """An UPDATE of accounts also drops their cached copies (accounts.signed_in), once it commits."""
+        from accounts import signed_in
+
+        with transaction.atomic():
+            ids = list(self.values_list("pk", flat=True))
+            count = super().update(**fields)
+        for user_id in ids:
+            signed_in.forget(user_id)
+        return count
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
+
+    def get_queryset(self) -> UserQuerySet:
+        return UserQuerySet(self.model, using=self._db)
 
     @classmethod
     def normalize_email(cls, email: str | None) -> str:
@@ -168,11 +184,42 @@ class User(AbstractBaseUser, PermissionsMixin):
         for action in ("view", "change")
     )
 
+    # Set on an account read from the cache (accounts.signed_in): the session hashes it had, and which
+    # profiles it has. None on an account read from the database.
+    cached_auth_hashes: list[str] | None = None
+    cached_profiles: dict[str, bool] | None = None
+
+    def has_profile(self, name: str) -> bool:
+        """Whether the account has this profile ('student', 'parent' or 'teacher'): known without a query
+        for an account from the cache."""
+        if self.cached_profiles is not None:
+            return self.cached_profiles[name]
+        return hasattr(self, name)
+
+    def get_session_auth_hash(self) -> str:
+        if self.cached_auth_hashes:
+            return self.cached_auth_hashes[0]
+        return super().get_session_auth_hash()
+
+    def get_session_auth_fallback_hash(self):
+        if self.cached_auth_hashes:
+            yield from self.cached_auth_hashes[1:]
+            return
+        yield from super().get_session_auth_fallback_hash()
+
+    def save(self, *args, **kwargs):
+        fields = kwargs.get("update_fields")
+        if self.cached_auth_hashes is not None and (fields is None or "password" in fields):
+            raise ValueError(
+                "This account was read from the cache, without its password: load it from the database to save it."
+            )
+        super().save(*args, **kwargs)
+
     @property
     def must_use_second_factor(self) -> bool:
         """Superusers, staff who may see children's personal data, and teachers (who see their classes'
         children) sign in with a second factor."""
-        if self.is_active and hasattr(self, "teacher"):
+        if self.is_active and self.has_profile("teacher"):
             return True
         if not (self.is_active and self.is_staff):
             return False
@@ -181,11 +228,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def role(self) -> str:
         """'student', 'parent', 'teacher', 'staff' or '' for an account with no profile."""
-        if hasattr(self, "student"):
+        if self.has_profile("student"):
             return "student"
-        if hasattr(self, "parent"):
+        if self.has_profile("parent"):
             return "parent"
-        if hasattr(self, "teacher"):  # classes.Teacher: an app above this one, reached by its relation's name
+        if self.has_profile("teacher"):  # classes.Teacher: an app above this one, reached by its relation's name
             return "teacher"
         if self.is_staff:
             return "staff"

@@ -5,3 +5,13 @@ class ClassesConfig(AppConfig):
     name = "classes"
     verbose_name = "classes"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from accounts import signed_in
+        from classes.models import Teacher
+
+        # Whether an account has a teacher's profile is part of its cached copy (accounts.signed_in).
+        post_save.connect(signed_in.profile_changed, sender=Teacher, dispatch_uid="signed-in-teacher-saved")
+        post_delete.connect(signed_in.profile_changed, sender=Teacher, dispatch_uid="signed-in-teacher-deleted")

@@ -101,6 +101,12 @@ def landing_page_entry() -> Entry:
     return Entry("landing_page", (), "question_content")
 
 
+def auth_key_prefix() -> str:
+    """Where edtech.auth_cache keeps sessions and accounts (its own key scheme, generations and versions,
+    under this prefix; TTL student_profile): inside the cache's namespace, so clearing the cache clears it."""
+    return cache.make_key("auth:")
+
+
 # --- Reading and writing ------------------------------------------------------------------
 
 

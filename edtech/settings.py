@@ -161,9 +161,10 @@ else:
         }
     }
 
-# Sessions live in the database, not in the cache: a logout during a Redis
-# outage must not come back when Redis does.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the database (a logout deletes the row); accounts.sessions reads them, and the signed-in
+# account (accounts.backends), from trusted copies in Redis: edtech.auth_cache explains why a logout during
+# a Redis outage never comes back when Redis does.
+SESSION_ENGINE = "accounts.sessions"
 
 # --- Accounts -------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -267,6 +268,8 @@ PERIODIC_TASKS = [
     {"task": "analytics.tasks.queue_weekly_summaries", "every": "hour"},
     # Each class's week for its teachers, on the class's Monday morning.
     {"task": "classes.tasks.queue_weekly_class_summaries", "every": "hour"},
+    # The leaderboard's ranking in Redis rebuilt from the database: a lost write is wrong for an hour at most.
+    {"task": "accounts.tasks.rebuild_ranks", "every": "hour"},
 ]
 
 # --- Security headers -------------------------------------------------------------

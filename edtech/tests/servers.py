@@ -162,9 +162,12 @@ class PostgresCluster:
 
 
 class RedisServer(StartedAndStopped):
-    """A redis-server without persistence; start() after stop() reuses the same port."""
+    """A redis-server; start() after stop() reuses the same port. With persistent=True it writes every
+    change to its append-only file and reads it back when started again (as a production Redis with AOF
+    does): what it held before a stop comes back."""
 
-    def __init__(self, root_dir: Path):
+    def __init__(self, root_dir: Path, *, persistent: bool = False):
+        self.persistent = persistent
         self.dir = root_dir / "redis"
         self.dir.mkdir()
         self.log = self.dir / "server.log"
@@ -180,7 +183,8 @@ class RedisServer(StartedAndStopped):
         if executable is None:
             raise RuntimeError("redis-server not found on the PATH: the outage tests need one of their own.")
         command = [executable, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.dir)]
-        command += ["--save", "", "--appendonly", "no", "--daemonize", "no"]
+        persistence = ["--appendonly", "yes", "--appendfsync", "always"] if self.persistent else ["--appendonly", "no"]
+        command += ["--save", "", *persistence, "--daemonize", "no"]
         with self.log.open("ab") as log:
             # A fixed binary with arguments built here, no shell.
             self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603

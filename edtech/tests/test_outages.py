@@ -6,6 +6,7 @@ jar, as a browser would. These tests never use the pytest-django test database.
 """
 
 import contextlib
+import copy
 import http.cookiejar
 import json
 import os
@@ -139,7 +140,8 @@ def stack():
         except RuntimeError as error:
             pytest.fail(str(error))
         dbname = "learning_quest"
-        redis = started.enter_context(servers.RedisServer(root))
+        # Persistent: what Redis held comes back after a restart, stale copies included (the logout tests).
+        redis = started.enter_context(servers.RedisServer(root, persistent=True))
         app = servers.AppServer(
             root, database_url=postgres.url(dbname), redis_url=redis.url, secret_key=secrets.token_urlsafe(50)
         )
@@ -319,3 +321,53 @@ def test_a_database_outage_is_a_friendly_503_and_the_app_recovers_without_a_rest
     assert again.status == 303, f"{again.status}\n{stack.server_log()}"
     submission_id = submission_in(again)
     assert stack.query("SELECT selected_answer_index FROM quiz_submissions WHERE id = %s", (submission_id,)) == [(0,)]
+
+
+def _redis_keys(stack: Stack, pattern: str) -> list[bytes]:
+    import redis
+
+    return redis.Redis.from_url(stack.redis.url).keys(pattern)
+
+
+def _same_cookies(browser: Browser) -> Browser:
+    """Another client holding a copy of this one's cookies: someone who kept the session cookie."""
+    other = Browser(browser.base_url)
+    for cookie in browser.cookies:
+        other.cookies.set_cookie(copy.copy(cookie))
+    return other
+
+
+@pytest.mark.parametrize("outage", ["stopped", "frozen"])
+def test_a_logout_while_redis_is_out_stays_a_logout_when_redis_comes_back(servers_up, student, outage):
+    """The session and the account are copied into Redis (edtech.auth_cache); a logout while Redis cannot be
+    reached cannot drop the copy, and Redis brings it back (its append-only file, or a frozen process that
+    wakes up). The old cookie is refused all the same."""
+    stack = servers_up
+    for _ in range(2):  # the first request copies the session and the account into Redis, the second uses them
+        assert student.get("/dashboard/").status == 200
+    session_key = next(cookie.value for cookie in student.cookies if cookie.name == "sessionid")
+    assert _redis_keys(stack, f"*:auth:*:session:{session_key}:*"), "the session was never copied into Redis"
+    kept = _same_cookies(student)
+
+    page = student.get("/dashboard/")
+    stack.redis.stop() if outage == "stopped" else stack.redis.pause()
+    logout = student.submit("/accounts/logout/", page, {})
+    assert logout.status == 302, f"{logout.text[:2000]}\n{stack.server_log()}"
+    stack.redis.start() if outage == "stopped" else stack.redis.resume()
+
+    # Redis has the stale copy again: only the lease and generation keep it out of reach.
+    assert _redis_keys(stack, f"*:auth:*:session:{session_key}:*")
+    wait_until(
+        lambda: student.get("/healthz").json()["cache"] == "ok",
+        timeout=10,
+        what="healthz reporting the cache ok again",
+        stack=stack,
+        browser=student,
+    )
+    time.sleep(5.5)  # every worker's circuit breaker closed again (edtech/redis_breaker.py): Redis is read
+    for _ in range(4):  # both workers
+        refused = kept.get("/dashboard/")
+        assert refused.status == 302, f"the old session cookie still works\n{stack.server_log()}"
+        assert refused.headers["Location"].startswith("/accounts/login/")
+    # The logout waited out the lease at most (edtech.auth_cache.LEASE_SECONDS + margin, plus one socket timeout).
+    assert logout.seconds < 6, timings(student.history)

@@ -245,8 +245,9 @@ def test_the_child_page_runs_a_fixed_number_of_queries(client, world, django_ass
     # then the child's classes and the teachers' actions on the account.
     with django_assert_num_queries(12):
         client.get(f"/family/children/{world['x'].pk}/")
-    # Warm: the session, the account with its profile, the link check, the child's classes, teachers' actions.
-    with django_assert_num_queries(5):
+    # Warm: the parent's row (the session and the account are cached), the link check, the child's classes,
+    # teachers' actions.
+    with django_assert_num_queries(4):
         client.get(f"/family/children/{world['x'].pk}/")
 
 
