@@ -11,10 +11,8 @@ class EmailBackend(ModelBackend):
 
     def get_user(self, user_id):
         hit = auth_cache.read("user", user_id)
-        user: User | None
-        if hit.value is not None:
-            user = signed_in.from_entry(hit.value)
-        else:
+        user = signed_in.from_entry(hit.value) if hit.value is not None else None
+        if user is None:
             user = User.objects.select_related("student", "parent", "teacher").filter(pk=user_id).first()
             if user is not None:
                 hit.store(signed_in.to_entry(user))

@@ -8,6 +8,7 @@ UserQuerySet.update): a saved or deleted account, a profile made or removed.
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -22,15 +23,26 @@ NOT_LOADED = "!not-loaded-from-the-database"
 
 def to_entry(user: User) -> dict[str, Any]:
     return {
-        "fields": {field.attname: field.value_to_string(user) for field in FIELDS},
+        "fields": {
+            field.attname: None if field.value_from_object(user) is None else field.value_to_string(user)
+            for field in FIELDS
+        },
         "hashes": [user.get_session_auth_hash(), *user.get_session_auth_fallback_hash()],
         "profiles": {name: hasattr(user, name) for name in PROFILES},
     }
 
 
-def from_entry(entry: dict[str, Any]) -> User:
+def from_entry(entry: dict[str, Any]) -> User | None:
+    """The account from its copy; None for a copy this code cannot read (written by another version of it)."""
+    try:
+        return _from_entry(entry)
+    except (KeyError, TypeError, ValueError, ValidationError):
+        return None
+
+
+def _from_entry(entry: dict[str, Any]) -> User:
     user = User(
-        password=NOT_LOADED, **{field.attname: field.to_python(entry["fields"][field.attname]) for field in FIELDS}
+        password=NOT_LOADED, **{field.attname: _value(field, entry["fields"][field.attname]) for field in FIELDS}
     )
     user._state.adding = False
     user._state.db = "default"
@@ -40,6 +52,10 @@ def from_entry(entry: dict[str, Any]) -> User:
         if not exists:  # known to be absent: user.student raises at once, without a query
             user._state.fields_cache[name] = None
     return user
+
+
+def _value(field: Any, raw: str | None) -> Any:
+    return None if raw is None else field.to_python(raw)
 
 
 def forget(user_id: int) -> None:

@@ -30,17 +30,21 @@ PARENTS = 100
 CLASSES = 5
 CLASS_SIZE = 40
 ASSIGNMENTS = 25
-ANSWERS = 30_000  # real answers (each form token is used once)
+ANSWERS = 60_000  # real answers (each form token is used once)
 BACKEND = "accounts.backends.EmailBackend"
 
 rng = random.Random(7)  # noqa: S311 - picking sample students, not a secret
 
 
-def session_for(user: User) -> str:
+def session_for(user: User, *, second_factor: bool = False) -> str:
+    from accounts.middleware import SECOND_FACTOR_DONE
+
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = BACKEND
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    if second_factor:  # staff and teachers use a second factor: as if it was used in this session
+        store[SECOND_FACTOR_DONE] = True
     store.create()
     return str(store.session_key)
 
@@ -65,7 +69,10 @@ function setup(thread)
 end
 
 function init(args)
-  counter = id * 7919
+  -- Each thread of each round (wrk ... -- ROUND) starts in a sixth of the list of its own: an answer's form
+  -- token is used once.
+  local round = tonumber(args[1]) or 1
+  counter = (id * 3 + (round - 1) % 3) * math.floor(#requests / 6)
 end
 
 function request()
@@ -75,6 +82,8 @@ function request()
   if r.body then
     headers["Content-Type"] = "application/x-www-form-urlencoded"
     headers["Referer"] = "http://127.0.0.1/"
+    -- As the page's htmx sends it: the answer's result comes back in the same response.
+    headers["HX-Request"] = "true"
     return wrk.format("POST", r.path, headers, r.body)
   end
   return wrk.format("GET", r.path, headers)
@@ -209,12 +218,13 @@ def main(out: Path) -> None:
     staff, _ = User.objects.get_or_create(
         email="bench-staff@bench.example", defaults={"is_staff": True, "is_superuser": True}
     )
-    staff_cookie = cookie(session_for(staff))
+    staff_cookie = cookie(session_for(staff, second_factor=True))
     pages["content_analytics"] = [
         {"path": "/admin/analytics/studentprogress/content/chapters/", "cookie": staff_cookie},
         {"path": "/admin/analytics/studentprogress/content/questions/", "cookie": staff_cookie},
     ]
     pages["bare"] = [{"path": "/bench/bare/", "cookie": ""}]
+    pages["floor"] = [{"path": "/bench/floor/", "cookie": cookie(sessions[s.pk])} for s in students]
     pages["class_grid"] = class_grids(students, open_chapters)
 
     for name, requests in pages.items():

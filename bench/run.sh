@@ -14,13 +14,19 @@ CHAPTERS=${BENCH_CHAPTERS:-200}
 QUESTIONS=${BENCH_QUESTIONS_PER_CHAPTER:-20}
 DAYS=${BENCH_DAYS:-90}
 ANSWERS=${BENCH_ANSWERS_PER_STUDENT:-100}
-DURATION=${BENCH_DURATION:-15s}
+DURATION=${BENCH_DURATION:-10s}
+# Rounds: every page (ours, the yardstick's and the peer's) once per round, in the same order; the report
+# takes each page's median round. Absolute figures move between runs; ratios within a round much less.
+ROUNDS=${BENCH_ROUNDS:-3}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 export WEB_CONCURRENCY=${WEB_CONCURRENCY:-2}
 export GUNICORN_THREADS=${GUNICORN_THREADS:-4}
 export DB_POOL_MAX_SIZE=${DB_POOL_MAX_SIZE:-20}
 OUT=${BENCH_OUT:-test-artifacts/bench}
-PAGES=${BENCH_PAGES:-"bare dashboard chapter_map chapter question answering leaderboard parent_child content_analytics class_grid"}
+PAGES=${BENCH_PAGES:-"bare floor dashboard chapter_map chapter question answering leaderboard parent_child content_analytics class_grid"}
+# The yardstick (a bare Django project outside ours, bench/bare_site) and the peer (bench/peer), on servers
+# of their own in the same gunicorn shape; BENCH_PEER=0 leaves the peer out.
+PEER=${BENCH_PEER:-1}
 
 command -v wrk >/dev/null || { echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1; }
 mkdir -p "$OUT"
@@ -57,27 +63,65 @@ fi
 echo "== preparing sessions and requests"
 "$PY" bench/prepare.py "$OUT"
 
-PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+if [ "$PEER" = 1 ]; then
+    echo "== preparing the peer (bench/peer)"
+    bash bench/peer/prepare.sh "$OUT" > "$OUT/peer-prepare.log" 2>&1 || { tail -20 "$OUT/peer-prepare.log" >&2; exit 1; }
+fi
+
+free_port() { "$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+SERVERS=()
+stop_servers() { for pid in "${SERVERS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done; SERVERS=(); }
+trap stop_servers EXIT
+wait_for() {  # URL LOG
+    for _ in $(seq 1 50); do curl -fs "$1" >/dev/null && return 0; sleep 0.2; done
+    echo "bench: $1 did not answer:" >&2; tail -20 "$2" >&2; exit 1
+}
+
+PORT=$(free_port)
 export PORT
-GUNICORN_PID=""
-stop_server() { [ -n "$GUNICORN_PID" ] && kill "$GUNICORN_PID" 2>/dev/null && wait "$GUNICORN_PID" 2>/dev/null || true; }
-trap stop_server EXIT
 .venv/bin/gunicorn -c gunicorn.conf.py --bind "127.0.0.1:$PORT" --access-logfile /dev/null \
     edtech.wsgi:application > "$OUT/gunicorn.log" 2>&1 &
-GUNICORN_PID=$!
-for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
-curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null || { echo "bench: gunicorn did not start:" >&2; tail -20 "$OUT/gunicorn.log" >&2; exit 1; }
+SERVERS+=($!)
+BARE_PORT=$(free_port)
+DJANGO_SETTINGS_MODULE=bench.bare_site.settings .venv/bin/gunicorn -c gunicorn.conf.py --bind "127.0.0.1:$BARE_PORT" \
+    --access-logfile /dev/null bench.bare_site.wsgi:application > "$OUT/gunicorn-bare-site.log" 2>&1 &
+SERVERS+=($!)
+wait_for "http://127.0.0.1:$PORT/healthz" "$OUT/gunicorn.log"
+wait_for "http://127.0.0.1:$BARE_PORT/" "$OUT/gunicorn-bare-site.log"
+ALL_PAGES="bare_site $PAGES"
+if [ "$PEER" = 1 ]; then
+    PEER_PORT=$(free_port)
+    bash bench/peer/serve.sh "$PEER_PORT" > "$OUT/gunicorn-peer.log" 2>&1 &
+    SERVERS+=($!)
+    wait_for "http://127.0.0.1:$PEER_PORT/" "$OUT/gunicorn-peer.log"
+    ALL_PAGES="$ALL_PAGES peer_question peer_answering"
+fi
+printf '[{"path": "/", "cookie": ""}]' > "$OUT/bare_site.json"
+"$PY" - "$OUT" <<'LUA'
+import sys
+from pathlib import Path
+out = Path(sys.argv[1])
+# The yardstick's script: our bare view's, aimed at the bare site's one page.
+(out / "bare_site.lua").write_text(
+    (out / "bare.lua").read_text().replace('"/bench/bare/"', '"/"').replace('"page": "bare"', '"page": "bare_site"')
+)
+LUA
 
+port_of() { case "$1" in bare_site) echo "$BARE_PORT" ;; peer_*) echo "$PEER_PORT" ;; *) echo "$PORT" ;; esac; }
 rm -f "$OUT/wrk.jsonl"
-for page in $PAGES; do
-    # Warm the caches the way a day of use would (every page view once), then measure.
-    [ "$page" = answering ] || "$PY" bench/warm.py "$OUT" "$page" "$PORT"
-    echo "== $page"
-    wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$OUT/$page.lua" "http://127.0.0.1:$PORT" \
-        | grep '^{"page"' | tee -a "$OUT/wrk.jsonl"
+for page in $ALL_PAGES; do
+    # Warm the caches the way a day of use would (every page view once).
+    case "$page" in answering | peer_answering) ;; *) "$PY" bench/warm.py "$OUT" "$page" "$(port_of "$page")" ;; esac
 done
-stop_server
-GUNICORN_PID=""
+for round in $(seq 1 "$ROUNDS"); do
+    for page in $ALL_PAGES; do
+        echo "== round $round: $page"
+        # The round goes to the script (each round answers with form tokens of its own).
+        wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$OUT/$page.lua" "http://127.0.0.1:$(port_of "$page")" \
+            -- "$round" | grep '^{"page"' | sed "s/^{/{\"round\": $round, /" | tee -a "$OUT/wrk.jsonl"
+    done
+done
+stop_servers
 
 if [ "${BENCH_SKIP_MEASURE:-0}" != 1 ]; then
     "$PY" bench/report.py "$OUT" > BENCHMARKS.md

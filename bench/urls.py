@@ -2,4 +2,4 @@ from django.urls import path
 
 from bench import views
 
-urlpatterns = [path("bench/bare/", views.bare)]
+urlpatterns = [path("bench/bare/", views.bare), path("bench/floor/", views.floor)]

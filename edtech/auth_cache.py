@@ -112,17 +112,9 @@ def read(kind: str, ident: object) -> Hit:
         return hit
     prefix = _prefix()
     try:
-        generation, version, raw = client.eval(
-            _READ,
-            2,
-            prefix + "lease",
-            prefix + "generation",
-            LEASE_SECONDS,
-            prefix,
-            kind,
-            hit.ident,
-            secrets.token_hex(8),
-            VERSION_SECONDS,
+        generation, version, raw = _script(client, _READ)(
+            keys=[prefix + "lease", prefix + "generation"],
+            args=[LEASE_SECONDS, prefix, kind, hit.ident, secrets.token_hex(8), VERSION_SECONDS],
         )
     except RedisError:
         return hit
@@ -154,8 +146,8 @@ def _forget(kind: str, ident: str, *, wait: bool) -> None:
         try:
             # The breaker's client refuses at once after a failure: retries go straight to Redis.
             target = client if client is not None and not _breaker_open() else _direct_client()
-            target.eval(
-                _FORGET, 1, _prefix() + "generation", _prefix(), kind, ident, secrets.token_hex(8), VERSION_SECONDS
+            _script(target, _FORGET)(
+                keys=[_prefix() + "generation"], args=[_prefix(), kind, ident, secrets.token_hex(8), VERSION_SECONDS]
             )
             return
         except RedisError:
@@ -166,6 +158,17 @@ def _forget(kind: str, ident: str, *, wait: bool) -> None:
                     )
                 return
             time.sleep(0.05)
+
+
+_scripts: dict[tuple[int, str], Any] = {}
+
+
+def _script(client, text: str):
+    """The script, run by its digest (EVALSHA; loaded into Redis again when Redis has lost it)."""
+    key = (id(client), text)
+    if key not in _scripts:
+        _scripts[key] = client.register_script(text)
+    return _scripts[key]
 
 
 def _breaker_open() -> bool:

@@ -54,6 +54,18 @@ def test_a_warm_request_reads_neither_its_session_nor_its_account_from_the_datab
     assert warm == []
 
 
+def test_an_account_that_never_signed_in_through_the_form_comes_from_the_cache_too():
+    """No last_login (a session made without the login form, as the benchmark and some tools make them)."""
+    student = StudentFactory()
+    client = signed_in_client(student.user)
+    User.objects.filter(pk=student.user.pk).update(last_login=None, username=None)
+
+    auth_queries(client)
+
+    assert auth_queries(client) == []
+    assert auth_cache.read("user", student.user.pk).value["fields"]["last_login"] is None
+
+
 def test_the_cached_account_is_the_right_one_for_each_session():
     mia, leo = StudentFactory(name="Mia Lopez"), StudentFactory(name="Leo Park")
     clients = {mia: signed_in_client(mia.user), leo: signed_in_client(leo.user)}
@@ -138,13 +150,14 @@ def test_the_cache_holds_no_password_hash_and_a_copy_from_it_cannot_be_saved():
         copy.save()
 
 
-def test_a_copy_that_is_not_ours_is_a_miss():
+@pytest.mark.parametrize("copy", [b"\x80not json", b'{"fields": {"id": "1"}}'])  # not JSON; another version's
+def test_a_copy_that_is_not_ours_is_a_miss(copy):
     student = StudentFactory()
     client = signed_in_client(student.user)
     auth_queries(client)
     redis = get_redis_connection("default")
     for key in redis.keys(cache.make_key("auth:") + "*:user:*"):
-        redis.set(key, b"\x80not json")
+        redis.set(key, copy)
 
     assert len(auth_queries(client)) == 1  # the account from the database again; the session still cached
 

@@ -93,7 +93,7 @@ ADMIN_LOGIN = "admin-login"
 SECOND_FACTOR = "2fa"  # a redirect to the second factor's page, before anything else
 START_OVER = "start-over"  # a redirect to the login page itself: no code step is pending
 # Where a staff member who must use a second factor and has not may go: nowhere else (and what is not there).
-NO_2FA_ALLOWED = {"/healthz": 200, "/accounts/2fa/": 200, "/bench/bare/": 404}
+NO_2FA_ALLOWED = {"/healthz": 200, "/accounts/2fa/": 200, "/bench/bare/": 404, "/bench/floor/": 404}
 
 # url → expected outcome per role; an int is a status code.
 MATRIX = {
@@ -199,6 +199,7 @@ MATRIX = {
     "/profile/parents/{parent}/unlink/": {"anonymous": LOGIN, "student": 405, "other_student": 405, "*": 403},
     # The benchmark's bare view exists only with BENCH_BARE_VIEW (never in production).
     "/bench/bare/": {"*": 404},
+    "/bench/floor/": {"*": 404},  # benchmark runs only (BENCH_BARE_VIEW)
     "/accounts/password_change/": {"anonymous": LOGIN, "*": 200},
     "/admin/": {"staff": 200, "editor": 200, "*": ADMIN_LOGIN},
     "/admin/curriculum/question/": {"staff": 200, "editor": 200, "*": ADMIN_LOGIN},
