@@ -20,6 +20,7 @@ the web workers. A value that is not our JSON reads as a miss.
 """
 
 import datetime
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable
@@ -49,6 +50,8 @@ STUDENT_DATASETS: dict[str, str] = {
     "activity": "daily_analytics",
     "recent_answers": "progress_summary",
     "week": "progress_summary",
+    # Rendered parts of a student's pages (get_or_render): the HTML, and a digest of what else it shows.
+    "html_chapter_map": "progress_summary",
 }
 
 
@@ -149,6 +152,19 @@ def get_or_compute[T](entry: Entry, compute: Callable[[], T]) -> T:
         if value is not None:
             set(entry, value)
     return value
+
+
+def get_or_render(entry: Entry, depends: object, render: Callable[[], str]) -> str:
+    """A student's rendered page part: cached under the student's versioned entry (their numbers), valid
+    while `depends` (what else the part shows: the catalog, their classes' assignments …) is the same;
+    else render() again and keep that."""
+    digest = hashlib.blake2b(json.dumps(depends, cls=_Encoder).encode(), digest_size=16).hexdigest()
+    cached = get(entry)
+    if isinstance(cached, dict) and cached.get("depends") == digest and isinstance(cached.get("html"), str):
+        return cached["html"]
+    html = render()
+    set(entry, {"depends": digest, "html": html})
+    return html
 
 
 def forget_student(student_id: int, version: int) -> None:

@@ -7,7 +7,9 @@ from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from accounts.access import student_required
@@ -16,6 +18,7 @@ from analytics.models import ReviewCard
 from classes import progress as class_work
 from curriculum import catalog, pictures
 from curriculum.models import Question, QuizSubmission, xp_missing
+from edtech import cache
 from learning import review as review_list
 from learning import rules as practice
 from learning.forms import RELOAD_MESSAGE, AnswerForm, make_form_token
@@ -62,17 +65,32 @@ def _check_open(student, chapter: dict[str, Any]) -> None:
 @student_required
 def learn(request):
     student = request.user.student
+    opened = sorted(class_work.chapters_opened_for(student, summaries.today_for(student)))
+    # The map (hundreds of chapters) is rendered once per change of what it shows: the student's numbers
+    # (their versioned entry), the catalog, the chapters their classes' assignments open.
+    chapter_map = cache.get_or_render(
+        cache.student_entry("html_chapter_map", student.pk, student.cache_version),
+        depends=[catalog.chapters(), opened],
+        render=lambda: render_to_string("learning/_chapter_map.html", {"subjects": _map(student, set(opened))}),
+    )
+    return render(
+        request,
+        "learning/learn.html",
+        {"nav": "learn", "student": student, "chapter_map": mark_safe(chapter_map)},  # noqa: S308 - our own template's output
+    )
+
+
+def _map(student, opened: set[str]) -> list[dict[str, Any]]:
     subjects = summaries.chapter_map(student)
-    locked = [chapter for subject in subjects for chapter in subject["chapters"] if chapter["xp_missing"]]
-    opened = class_work.chapters_opened_for(student, summaries.today_for(student)) if locked else set()
-    for chapter in locked:
-        if chapter["id"] in opened:  # an assignment of the child's class opens it, whatever their XP
-            chapter.update(is_open=True, xp_missing=0, opened_by_teacher=True)
-    for subject in subjects:  # "You are here": the subject's first open chapter not answered through yet
+    for subject in subjects:
+        for chapter in subject["chapters"]:
+            if chapter["xp_missing"] and chapter["id"] in opened:  # an assignment opens it, whatever their XP
+                chapter.update(is_open=True, xp_missing=0, opened_by_teacher=True)
+        # "You are here": the subject's first open chapter not answered through yet.
         subject["here"] = next(
             (c["id"] for c in subject["chapters"] if c["is_open"] and c["completed"] < c["question_count"]), None
         )
-    return render(request, "learning/learn.html", {"nav": "learn", "student": student, "subjects": subjects})
+    return subjects
 
 
 @student_required

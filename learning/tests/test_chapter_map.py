@@ -53,13 +53,18 @@ def test_the_map_runs_a_fixed_number_of_queries(student_client, django_assert_nu
         chapter = ChapterFactory()
         for _ in range(4):
             answer(student_client.student, QuestionFactory(chapter=chapter))
-    # The session, the account with its profile, mastery and (cold) the chapter list: 4 however many chapters.
-    with django_assert_num_queries(4):
+    # The session, the account with its profile, the chapters the classes open, mastery and (cold) the chapter
+    # list: 5 however many chapters.
+    with django_assert_num_queries(5):
         student_client.get("/learn/")
+    with django_assert_num_queries(2):  # warm: the student's row and the chapters the classes open
+        html = student_client.get("/learn/").content.decode()
     for _ in range(5):
         ChapterFactory()
     cache.delete(cache.chapters_entry())  # as the new chapters' commit would
-    # The student's row (the session and the account are cached now) and the chapter list; mastery is still
-    # cached: the student's numbers did not change.
-    with django_assert_num_queries(2):
-        student_client.get("/learn/")
+    # The student's row (the session and the account are cached now), the classes' chapters and the chapter
+    # list; mastery is still cached: the student's numbers did not change. The map is rendered again: the
+    # catalog changed.
+    with django_assert_num_queries(3):
+        again = student_client.get("/learn/").content.decode()
+    assert again.count("chapter-card") == html.count("chapter-card") + 5
