@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from curriculum import mathtext, pictures
 from curriculum.models import MAX_OPTIONS, MIN_OPTIONS, Question
+from edtech.forms import radio_choices
 
 OPTION_FIELDS = tuple(f"option_{number}" for number in range(1, MAX_OPTIONS + 1))
 FEEDBACK_FIELDS = tuple(f"feedback_{number}" for number in range(1, MAX_OPTIONS + 1))
@@ -211,3 +212,7 @@ class PreviewAnswerForm(forms.Form):
         field = self.fields["selected_answer_index"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [(index, mathtext.render(text)) for index, text in enumerate(options)]
+
+    @property
+    def choices_shown(self) -> list[dict]:
+        return radio_choices(self["selected_answer_index"])

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import Student
 from curriculum import mathtext
 from curriculum.models import Question
+from edtech.forms import radio_choices
 from learning.rules import option_order
 
 TOKEN_SALT = "curriculum.answer-form"  # noqa: S105 - a signing salt, not a secret
@@ -42,6 +43,10 @@ class AnswerForm(forms.Form):
             "required": "Choose one of the answers.",
             "invalid_choice": "Choose one of the answers shown.",
         }
+
+    @property
+    def choices_shown(self) -> list[dict[str, Any]]:
+        return radio_choices(self["selected_answer_index"])
 
     @property
     def token_is_bad(self) -> bool:
