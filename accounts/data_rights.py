@@ -15,6 +15,7 @@ from django.db.models import F
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
+from accounts import ranks
 from accounts.models import Consent, Parent, Student, StudentParentLink, User
 from edtech import cache
 
@@ -135,8 +136,8 @@ def erase_student(student: Student) -> None:
 
     The admin's history of changes to the child goes too. A concurrent answer holds the student's
     row lock; the delete waits for it, and an answer
-    arriving after the delete fails on its foreign key. Their cached numbers and the leaderboard
-    (which shows names) are dropped after the commit.
+    arriving after the delete fails on its foreign key. Their cached numbers, the leaderboard
+    (which shows names) and their place in its ranking (accounts.ranks) are dropped after the commit.
     """
     student_id, version = student.pk, student.cache_version
 
@@ -148,6 +149,7 @@ def erase_student(student: Student) -> None:
         _forget_admin_history(student)
         User.objects.filter(public_id=student.user_id).delete()
         transaction.on_commit(forget)
+        ranks.remove(student_id)
 
 
 def _forget_admin_history(student: Student) -> None:

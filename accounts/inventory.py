@@ -682,7 +682,8 @@ ELSEWHERE: tuple[Elsewhere, ...] = (
         "The Redis cache",
         "Copies of a child's numbers, keyed by the student's id: streak (5 minutes), mastery per chapter "
         "(30 minutes), the last 30 days (1 hour), recent answers and the week (15 minutes); the leaderboard's "
-        "top 50 (first name, last initial and XP; 6 hours). Copies of who is signed in (edtech.auth_cache): a "
+        "top 50 (first name, last initial and XP; 6 hours), and its ranking (the id and XP of each child on it, "
+        "rebuilt every hour from the database; 6 hours). Copies of who is signed in (edtech.auth_cache): a "
         "session's data, and the account's row without its password hash (its e-mail or username, which "
         "profiles it has, its flags), for 2 hours at most.",
         "Fast pages.",

@@ -323,7 +323,15 @@ class Student(models.Model):
 
     def rank(self) -> int | None:
         """The student's live rank by total XP among those on the leaderboard (None before their first XP, or
-        when off it), as top_by_xp orders."""
+        when off it), as top_by_xp orders: from the ranking kept in Redis (accounts.ranks), counted in the
+        database when Redis cannot say."""
+        from accounts import ranks  # it reads this module's Student
+
+        return ranks.rank_of(self)
+
+    def counted_rank(self) -> int | None:
+        """The same rank counted in the database: the students ahead, plus one. The truth accounts.ranks
+        keeps a copy of; it reads a share of the table that grows with the students (bench/rank.py)."""
         if not self.total_xp or not self.on_leaderboard:
             return None
         ahead = Student.objects.filter(

@@ -10,7 +10,7 @@ from django.tasks import task
 from django.template import loader
 from django.urls import reverse
 
-from accounts import family, retention, signup
+from accounts import family, ranks, retention, signup
 from accounts.models import ParentInvitation, ParentRequest, Student, User
 from jobs import mail
 
@@ -169,3 +169,10 @@ def purge_expired() -> dict[str, int]:
     counts = retention.purge_expired()
     logger.info("purged %s", ", ".join(f"{label}={count}" for label, count in counts.items()))
     return counts
+
+
+@task()
+def rebuild_ranks() -> bool:
+    """Hourly (settings.PERIODIC_TASKS): the leaderboard's ranking rebuilt from the database, which puts right
+    any entry a lost write left wrong (accounts.ranks). False when another process was rebuilding it."""
+    return ranks.rebuild()

@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 
 from django.db import transaction
 
+from accounts import ranks
 from accounts.models import Student
 from analytics import review, rules
 from analytics.models import DailyAnalytics, ReviewCard, StudentProgress
@@ -157,6 +158,7 @@ def rebuild_student(student_id: int, *, fix: bool) -> StudentReport | None:
         _compare_cards(student, answers, report, fix=fix)
         if fix and report.drifts:
             Student.objects.filter(pk=student_id).update_with_new_version(**expected.student)
+            ranks.put(student_id, expected.student["total_xp"], student.on_leaderboard)
     if fix and report.drifts:
         cache.forget_student(student_id, version_before)
     return report

@@ -110,6 +110,28 @@ def auth_key_prefix() -> str:
     return cache.make_key("auth:")
 
 
+# The leaderboard's ranking (accounts.ranks): a Redis sorted set, not a cached value, so its keys are made
+# here but read and written by that module; inside the cache's namespace, so clearing the cache clears it.
+# The set is kept for TTL leaderboard from its last rebuild. A rebuild holds its lock, and fills a set of
+# its own, for at most RANKS_REBUILD_SECONDS: then a process that died while rebuilding is taken over.
+RANKS_REBUILD_SECONDS = 300
+
+
+def ranks_key() -> str:
+    """The sorted set of the students on the leaderboard with XP."""
+    return cache.make_key("ranks")
+
+
+def ranks_lock_key() -> str:
+    """Held by the one process rebuilding the ranking."""
+    return cache.make_key("ranks:rebuilding")
+
+
+def ranks_building_key(token: str) -> str:
+    """The set one rebuild fills (named by the rebuild's token) before it replaces the ranking."""
+    return cache.make_key(f"ranks:building:{token}")
+
+
 # --- Reading and writing ------------------------------------------------------------------
 
 
@@ -160,8 +182,9 @@ def get_or_render(entry: Entry, depends: object, render: Callable[[], str]) -> s
     else render() again and keep that."""
     digest = hashlib.blake2b(json.dumps(depends, cls=_Encoder).encode(), digest_size=16).hexdigest()
     cached = get(entry)
-    if isinstance(cached, dict) and cached.get("depends") == digest and isinstance(cached.get("html"), str):
-        return cached["html"]
+    html = cached.get("html") if isinstance(cached, dict) and cached.get("depends") == digest else None
+    if isinstance(html, str):
+        return html
     html = render()
     set(entry, {"depends": digest, "html": html})
     return html

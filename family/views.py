@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import children, data_rights
+from accounts import children, data_rights, ranks
 from accounts import family as families
 from accounts.access import parent_required
 from accounts.models import Student, ThrottleHit, User
@@ -212,6 +212,7 @@ def child_leaderboard(request, student_id):
     form.is_valid()  # a checkbox: absent is off
     on = bool(form.cleaned_data.get("on_leaderboard"))
     Student.objects.filter(pk=student.pk).update_with_new_version(on_leaderboard=on)
+    ranks.refresh(student.pk)
     cache.delete(cache.leaderboard_entry())
     messages.success(
         request,

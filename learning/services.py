@@ -10,6 +10,7 @@ from django.db.models import F, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts import ranks
 from accounts.models import Student
 from analytics import review, rules
 from analytics.models import DailyAnalytics, ReviewCard, StudentProgress
@@ -134,6 +135,8 @@ def record_answer(
             best_streak=streak.best,
             last_active_on=max(today, locked.last_active_on or today),
         )
+        # The locked row's XP plus this answer's is what commits: the leaderboard's ranking gets it after the commit.
+        ranks.put(locked.pk, (locked.total_xp or 0) + xp, locked.on_leaderboard)
 
         if is_counted:
             was_correct = history["latest_counted_correct"]

@@ -32,6 +32,7 @@ def queued(task: str) -> int:
 def test_each_job_is_enqueued_once_per_period():
     with time_machine.travel(TUESDAY_2AM, tick=False) as clock:
         assert sorted(run_due()) == [  # the purge waits for 03:00
+            "accounts.tasks.rebuild_ranks 2026-03-10T02",
             "analytics.tasks.queue_weekly_summaries 2026-03-10T02",
             "classes.tasks.queue_weekly_class_summaries 2026-03-10T02",
         ]
@@ -39,17 +40,20 @@ def test_each_job_is_enqueued_once_per_period():
         clock.shift(datetime.timedelta(minutes=30))
         assert sorted(run_due()) == [
             "accounts.tasks.purge_expired 2026-03-10",
+            "accounts.tasks.rebuild_ranks 2026-03-10T03",
             "analytics.tasks.queue_weekly_summaries 2026-03-10T03",
             "classes.tasks.purge_class_records 2026-03-10",
             "classes.tasks.queue_weekly_class_summaries 2026-03-10T03",
         ]
         clock.shift(datetime.timedelta(hours=20))
         assert sorted(run_due()) == [
+            "accounts.tasks.rebuild_ranks 2026-03-10T23",
             "analytics.tasks.queue_weekly_summaries 2026-03-10T23",
             "classes.tasks.queue_weekly_class_summaries 2026-03-10T23",
         ]
 
     assert queued("accounts.tasks.purge_expired") == 1
+    assert queued("accounts.tasks.rebuild_ranks") == 3
     assert queued("analytics.tasks.queue_weekly_summaries") == 3
     assert queued("classes.tasks.queue_weekly_class_summaries") == 3
 
@@ -64,12 +68,13 @@ def test_two_schedulers_at_once_enqueue_each_run_once():
 
     assert sorted(name for names in results for name in names) == [
         "accounts.tasks.purge_expired 2026-03-10",
+        "accounts.tasks.rebuild_ranks 2026-03-10T03",
         "analytics.tasks.queue_weekly_summaries 2026-03-10T03",
         "classes.tasks.purge_class_records 2026-03-10",
         "classes.tasks.queue_weekly_class_summaries 2026-03-10T03",
     ]
-    assert PeriodicRun.objects.count() == 4
-    assert DBTaskResult.objects.count() == 4
+    assert PeriodicRun.objects.count() == 5
+    assert DBTaskResult.objects.count() == 5
 
 
 def test_the_command_checks_once_and_the_worker_runs_the_purge(run_tasks):
@@ -79,11 +84,13 @@ def test_the_command_checks_once_and_the_worker_runs_the_purge(run_tasks):
         call_command("run_scheduler", "--once", stdout=out)
 
         assert "enqueued accounts.tasks.purge_expired 2026-03-10" in out.getvalue()
-        assert run_tasks() == 4
+        assert run_tasks() == 5
 
     assert not ThrottleHit.objects.exists()
     purge = DBTaskResult.objects.get(task_path="accounts.tasks.purge_expired")
     assert purge.status == "SUCCESSFUL" and purge.return_value["rate-limit hits"] == 1
+    rebuild = DBTaskResult.objects.get(task_path="accounts.tasks.rebuild_ranks")
+    assert rebuild.status == "SUCCESSFUL" and rebuild.return_value is True
 
 
 def test_a_parents_summary_is_queued_on_their_monday_morning_and_once(run_tasks, mailoutbox):

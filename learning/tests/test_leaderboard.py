@@ -54,7 +54,8 @@ def test_the_leaderboard_shows_at_most_50_and_when_it_was_computed(client, djang
     for student in students:
         earn(student, [question])
     client.force_login(students[0].user)
-    # The session, the account with its profile, the top 50 (cold), the viewer's live rank, their classes' boards.
+    # The session, the account with its profile, the top 50 (cold), the viewer's live rank (cold: the ranking's one
+    # rebuild query, accounts.ranks; then it is read from Redis), their classes' boards.
     with django_assert_num_queries(5):
         html = client.get("/leaderboard/").content.decode()
     assert html.count("<tr") == 51  # header + 50
