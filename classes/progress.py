@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import formats, timezone
 
@@ -21,6 +21,7 @@ from analytics import rules
 from analytics.models import StudentProgress
 from classes.models import Assignment, AssignmentChapter, Enrollment, Extension, SchoolClass, due_at
 from curriculum.models import Chapter, Question, QuizSubmission
+from edtech import cache
 
 HELP_WINDOW = datetime.timedelta(days=7)
 HELP_LAST = 5
@@ -225,6 +226,49 @@ def grid(school_class: SchoolClass, *, now: datetime.datetime | None = None) -> 
         words = reason.words(zone, now) if reason else ""
         rows.append(Row(student=enrolled.student, enrollment=enrolled, cells=cells, help=reason, help_words=words))
     return {"assignments": assignments, "rows": rows, "as_of": now}
+
+
+# Everything the grid shows, in digests (one query): the children (their enrollment, and their cache
+# version, which every write of their numbers and name changes), the assignments, their chapters, the
+# extensions, and the chapters' sizes. With the class's time zone and the minute, the grid's HTML is
+# the same while this is (classes.views.class_page).
+_SIGNATURE_SQL = """
+    SELECT
+      (SELECT md5(coalesce(string_agg(concat_ws('|', e.id, e.student_id, e.made_by_class, e.on_class_board,
+                                                 s.name, s.updated_at, u.username), ',' ORDER BY e.id), ''))
+         FROM classes_enrollment e JOIN students s ON s.id = e.student_id
+         JOIN accounts_user u ON u.public_id = s.user_id
+        WHERE e.school_class_id = %(class)s),
+      (SELECT md5(coalesce(string_agg(concat_ws('|', a.id, a.title, a.starts_on, a.due_on), ',' ORDER BY a.id), ''))
+         FROM classes_assignment a WHERE a.school_class_id = %(class)s),
+      (SELECT md5(coalesce(string_agg(concat_ws('|', ac.assignment_id, ac.chapter_id, c.name, c."order",
+                                                 (SELECT count(*) FROM questions q
+                                                   WHERE q.chapter_id = ac.chapter_id AND NOT q.is_retired)),
+                                       ',' ORDER BY ac.assignment_id, ac.chapter_id), ''))
+         FROM classes_assignmentchapter ac JOIN classes_assignment a ON a.id = ac.assignment_id
+         JOIN chapters c ON c.id = ac.chapter_id WHERE a.school_class_id = %(class)s),
+      (SELECT md5(coalesce(string_agg(concat_ws('|', x.id, x.assignment_id, x.student_id, x.due_on, x.excused),
+                                       ',' ORDER BY x.id), ''))
+         FROM classes_extension x JOIN classes_assignment a ON a.id = x.assignment_id
+        WHERE a.school_class_id = %(class)s)
+"""
+
+
+def grid_signature(school_class: SchoolClass, now: datetime.datetime) -> list[Any]:
+    """What the grid depends on, for its cached HTML: the digests above, the class's time zone, and the
+    minute (due times are whole minutes; a "needs help" badge ends at most a minute late)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_SIGNATURE_SQL, {"class": school_class.pk})
+        digests = list(cursor.fetchone())
+    return [*digests, str(school_class.time_zone), now.replace(second=0, microsecond=0).isoformat()]
+
+
+def forget_grids_of(user) -> None:
+    """Before an account is deleted (an erasure): drop its classes' cached grids once the deletion commits
+    (they show the child's name; their digests would change anyway, this leaves nothing behind)."""
+    class_ids = list(SchoolClass.objects.filter(enrollments__student__user=user).values_list("pk", flat=True))
+    if class_ids:
+        transaction.on_commit(lambda: cache.delete(*(cache.class_grid_entry(pk) for pk in class_ids)))
 
 
 def _status(assignment, student_id, extensions, sizes, done, now, zone) -> ItemStatus:

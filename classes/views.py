@@ -9,7 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.access import student_required
@@ -25,7 +27,8 @@ from classes.forms import (
     RosterForm,
     TeacherSignupForm,
 )
-from classes.models import Assignment, Extension
+from classes.models import Assignment, Enrollment, Extension
+from edtech import cache
 
 logger = logging.getLogger(__name__)
 
@@ -93,11 +96,25 @@ def new_class(request):
 @approved_teacher_required
 def class_page(request, class_id):
     school_class = _class(request, class_id)
+    now = timezone.now()
+    # The grid (children × assignments, eight queries and a large table) is rendered once a minute at most
+    # while nothing it shows changes (progress.grid_signature); never the page around it (its forms carry
+    # the teacher's own CSRF token).
+    grid_html = cache.get_or_render(
+        cache.class_grid_entry(school_class.pk),
+        depends=progress.grid_signature(school_class, now),
+        render=lambda: render_to_string(
+            "classes/_grid.html", {"school_class": school_class, "grid": progress.grid(school_class, now=now)}
+        ),
+    )
     context = {
         "nav": "classes",
         "school_class": school_class,
         "code": rosters.live_code(school_class),
-        "grid": progress.grid(school_class),
+        "enrollments": Enrollment.objects.filter(school_class=school_class)
+        .select_related("student__user")
+        .order_by("student__name"),
+        "grid_html": mark_safe(grid_html),  # noqa: S308 - our own template's output
         "teachers": school_class.teachers.order_by("name"),
         "invite_form": InviteTeacherForm(),
     }

@@ -104,6 +104,12 @@ def landing_page_entry() -> Entry:
     return Entry("landing_page", (), "question_content")
 
 
+def class_grid_entry(class_id: int) -> Entry:
+    """A class's rendered progress grid (get_or_render; what it shows, to the minute, in its digest),
+    for its teachers: kept 5 minutes at most (the shortest TTL; its digest changes every minute anyway)."""
+    return Entry("html_class_grid", (class_id,), "student_streak")
+
+
 def auth_key_prefix() -> str:
     """Where edtech.auth_cache keeps sessions and accounts (its own key scheme, generations and versions,
     under this prefix; TTL student_profile): inside the cache's namespace, so clearing the cache clears it."""

@@ -255,3 +255,84 @@ def test_the_weekly_e_mail_goes_to_the_teachers_once_a_week(world, run_tasks, ma
     assert mail.to == [world["teacher"].user.email]
     assert "Cy: Fractions homework" in mail.body  # behind on what was due
     assert "Ana" not in mail.body.split("Needs help:")[0].split("Behind on work that was due:")[1]
+
+
+def grid_page(world, client=None) -> str:
+    client = client or sign_in(Client(), world["teacher"].user)
+    return client.get(f"/classes/{world['class'].pk}/").text
+
+
+def grid_of(page: str) -> str:
+    """The page's progress grid (its section), without the forms around it."""
+    return page.split('id="grid-heading"')[1].split('id="children-heading"')[0]
+
+
+def test_the_cached_grid_follows_an_answer_an_extension_and_a_new_child_at_once(world):
+    """The grid's HTML is kept while nothing it shows changes (progress.grid_signature): each change shows."""
+    work = set_work(world, due_on=TODAY + datetime.timedelta(days=3), created_at=NOW - datetime.timedelta(days=1))
+    teacher = sign_in(Client(), world["teacher"].user)
+    before = grid_of(grid_page(world, teacher))
+    assert grid_of(grid_page(world, teacher)) == before  # the same grid again (from the cache)
+    assert before.count("status-not-started") == 6
+
+    answer(world["kids"]["Ana"], world["questions"][0])
+    after_answer = grid_of(grid_page(world, teacher))
+    assert after_answer.count("status-not-started") == 5 and after_answer.count("status-in-progress") == 1
+
+    Extension.objects.create(assignment=work, student=world["kids"]["Ben"], excused=True)
+    assert grid_of(grid_page(world, teacher)).count("status-excused") == 1
+
+    EnrollmentFactory(school_class=world["class"], student=StudentFactory(name="Zed New"))
+    assert "Zed New" in grid_of(grid_page(world, teacher))
+
+
+def test_the_cached_grid_turns_late_when_the_due_time_passes(world, clock):
+    set_work(world, due_on=TODAY, created_at=NOW - datetime.timedelta(days=1))
+    teacher = sign_in(Client(), world["teacher"].user)
+    assert "status-late" not in grid_of(grid_page(world, teacher))
+
+    clock.move_to(datetime.datetime(2026, 12, 1, 23, 59, 30, tzinfo=datetime.UTC))  # due at the end of 23:59
+    assert "status-late" not in grid_of(grid_page(world, teacher))
+
+    clock.move_to(datetime.datetime(2026, 12, 2, 0, 0, tzinfo=datetime.UTC))  # the next minute
+    assert grid_of(grid_page(world, teacher)).count("status-late") == 6
+
+
+def test_the_cached_grid_is_the_class_own_and_the_forms_carry_each_teacher_own_token(world):
+    set_work(world, due_on=TODAY + datetime.timedelta(days=3))
+    other_class = SchoolClassFactory(name="5C", teacher=world["teacher"])
+    EnrollmentFactory(school_class=other_class, student=StudentFactory(name="Only In 5C"))
+    co_teacher = TeacherFactory()
+    world["class"].teachers.add(co_teacher)
+    first, second = sign_in(Client(), world["teacher"].user), sign_in(Client(), co_teacher.user)
+
+    pages = [grid_page(world, first), grid_page(world, second)]
+    assert grid_of(pages[0]) == grid_of(pages[1])  # one grid for the class's teachers
+    assert "Only In 5C" not in pages[0] and "Only In 5C" not in pages[1]
+    assert "Only In 5C" in first.get(f"/classes/{other_class.pk}/").text
+    tokens = [set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)) for page in pages]
+    assert all(tokens) and not tokens[0] & tokens[1]  # the roster's forms are rendered for each request
+
+
+def test_a_warm_grid_page_runs_no_grid_query(world, django_assert_max_num_queries):
+    set_work(world, due_on=TODAY + datetime.timedelta(days=3))
+    teacher = sign_in(Client(), world["teacher"].user)
+    grid_page(world, teacher)
+    # The class, the teacher check, its code, the signature, the roster, the teachers (the session and the
+    # account are cached): none of the grid's eight.
+    with django_assert_max_num_queries(7):
+        grid_page(world, teacher)
+
+
+def test_erasing_a_child_drops_their_classes_cached_grid(world, django_capture_on_commit_callbacks):
+    from accounts import data_rights
+    from edtech import cache
+
+    set_work(world, due_on=TODAY + datetime.timedelta(days=3))
+    grid_page(world)
+    assert cache.get(cache.class_grid_entry(world["class"].pk)) is not None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        data_rights.erase_student(world["kids"]["Ana"])
+
+    assert cache.get(cache.class_grid_entry(world["class"].pk)) is None
