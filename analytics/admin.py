@@ -83,11 +83,13 @@ class StudentProgressAdmin(DerivedDataAdmin):
     def content_chapters_view(self, request):
         _check_content_permission(request)
         order = _sort_order(request, content.CHAPTER_COLUMNS)
+        rows, counted_at = content.counted_chapter_stats(order=order)
         context = {
             **self.admin_site.each_context(request),
             "title": "Content analytics: chapters",
             "headers": _column_headers(request, CHAPTER_HEADERS, order),
-            "rows": content.chapter_stats(order=order),
+            "rows": rows,
+            "counted_at": counted_at,
             "calibration": content.calibration(),
         }
         return TemplateResponse(request, "admin/analytics/content_chapters.html", context)

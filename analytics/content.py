@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from analytics.models import StudentProgress
 from curriculum.models import Chapter, Question, QuizSubmission
+from edtech import cache
 
 # The columns a page may be sorted by (?o=<column>, ?o=-<column> for descending).
 CHAPTER_COLUMNS = ("name", "started", "mastery", "answers_7d", "answers_30d")
@@ -107,6 +108,14 @@ def chapter_stats(*, order: str = "", now: datetime.datetime | None = None) -> l
             }
         )
     return sort_rows(rows, order, CHAPTER_COLUMNS)
+
+
+def counted_chapter_stats(*, order: str = "") -> tuple[list[ChapterStats], datetime.datetime]:
+    """chapter_stats as counted at most one TTL ago (cache.content_chapters_entry), and when."""
+    counted = cache.get_or_compute(
+        cache.content_chapters_entry(), lambda: {"as_of": timezone.now(), "rows": chapter_stats()}
+    )
+    return sort_rows(counted["rows"], order, CHAPTER_COLUMNS), counted["as_of"]
 
 
 def question_stats(*, chapter_id: str | None = None, order: str = "") -> list[QuestionStats]:

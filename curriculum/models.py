@@ -326,6 +326,13 @@ class QuizSubmission(models.Model):
                 name="idx_submissions_question",
             ),
             models.Index(fields=["submitted_at"], include=["question"], name="idx_submissions_timestamp"),
+            # The review scheduler's calibration (content analytics) reads only the answers it predicted: a
+            # partial index holds just those, instead of a scan of every answer (0.4 s at 10M).
+            models.Index(
+                fields=["recall_predicted", "is_correct"],
+                condition=Q(recall_predicted__isnull=False),
+                name="idx_submissions_recall",
+            ),
         ]
 
     def __str__(self):

@@ -104,6 +104,12 @@ def landing_page_entry() -> Entry:
     return Entry("landing_page", (), "question_content")
 
 
+def content_chapters_entry() -> Entry:
+    """Staff's content analytics per chapter (the same for every member of staff): counting the last 30
+    days' answers reads millions of index entries, so they are counted once per TTL, and the page says when."""
+    return Entry("content_chapters", (), "progress_summary")
+
+
 def class_grid_entry(class_id: int) -> Entry:
     """A class's rendered progress grid (get_or_render; what it shows, to the minute, in its digest),
     for its teachers: kept 5 minutes at most (the shortest TTL; its digest changes every minute anyway)."""

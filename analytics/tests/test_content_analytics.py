@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,8 +13,9 @@ from accounts.tests.helpers import sign_in
 from analytics import content
 from analytics.admin import CHAPTER_HEADERS, QUESTION_HEADERS
 from analytics.tests.factories import StudentProgressFactory
-from curriculum.models import QuizSubmission
+from curriculum.models import Chapter, QuizSubmission
 from curriculum.tests.factories import ChapterFactory, QuestionFactory
+from edtech import cache
 from learning.tests.helpers import answer
 
 pytestmark = pytest.mark.django_db
@@ -253,6 +255,7 @@ def test_the_pages_run_the_same_queries_for_few_questions_or_many(staff_client, 
     student = StudentFactory()
     answer(student, QuestionFactory(), 1)
     staff_client.get(url, ALL)  # the session and the account are read once, then come from the cache
+    cache.delete(cache.content_chapters_entry())  # counted afresh each time here: the counting is measured
     with CaptureQueriesContext(connection) as few:
         staff_client.get(url, ALL)
 
@@ -260,8 +263,29 @@ def test_the_pages_run_the_same_queries_for_few_questions_or_many(staff_client, 
         question = QuestionFactory()
         answer(student, question, 0)
         answer(student, question)
+    cache.delete(cache.content_chapters_entry())
     with CaptureQueriesContext(connection) as many:
         response = staff_client.get(url, ALL)
 
     assert len(response.context["rows"]) == 5
     assert len(many) == len(few), [query["sql"] for query in many]
+
+
+def test_the_chapter_page_is_counted_once_per_quarter_hour_and_says_when(staff_client, data):
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 9, 30, tzinfo=datetime.UTC), tick=False):
+        first = staff_client.get(CHAPTERS_URL, ALL)
+        answer(StudentFactory(), QuestionFactory(chapter=Chapter.objects.first()))
+        with CaptureQueriesContext(connection) as queries:
+            again = staff_client.get(CHAPTERS_URL, ALL)
+
+    assert "counted at 09:30" in first.content.decode()
+    assert [row["answers_30d"] for row in again.context["rows"]] == [
+        row["answers_30d"] for row in first.context["rows"]
+    ]
+    assert not any("submitted_at" in query["sql"] for query in queries)  # no recount of the answers
+    cache.delete(cache.content_chapters_entry())  # as the TTL's end would
+    recounted = staff_client.get(CHAPTERS_URL, ALL)
+    assert (
+        sum(row["answers_30d"] for row in recounted.context["rows"])
+        == sum(row["answers_30d"] for row in first.context["rows"]) + 1
+    )
