@@ -685,10 +685,13 @@ ELSEWHERE: tuple[Elsewhere, ...] = (
         "top 50 (first name, last initial and XP; 6 hours), and its ranking (the id and XP of each child on it, "
         "rebuilt every hour from the database; 6 hours). Copies of who is signed in (edtech.auth_cache): a "
         "session's data, and the account's row without its password hash (its e-mail or username, which "
-        "profiles it has, its flags), for 2 hours at most.",
+        "profiles it has, its flags), for 2 hours at most. Rendered page parts showing the same data: a child's "
+        "chapter map (15 minutes), a class's progress grid for its teachers (children's names, statuses, "
+        "mastery bands, the needs-help reason; 5 minutes).",
         "Fast pages.",
         "nobody (pages show what the database shows)",
-        "at most 6 hours; erasing a child drops theirs and the leaderboard at once; a sign-out, a new password, a "
+        "at most 6 hours; erasing a child drops theirs, their classes' grids and the leaderboard at once; a "
+        "sign-out, a new password, a "
         "deactivation or an erasure makes the copies unreachable at once",
     ),
     Elsewhere(
