@@ -50,6 +50,8 @@ STUDENT_DATASETS: dict[str, str] = {
     "activity": "daily_analytics",
     "recent_answers": "progress_summary",
     "week": "progress_summary",
+    # Today's review list ({"day": the student's today, "items": …}; learning.review).
+    "review": "progress_summary",
     # Rendered parts of a student's pages (get_or_render): the HTML, and a digest of what else it shows.
     "html_chapter_map": "progress_summary",
 }

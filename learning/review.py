@@ -1,5 +1,6 @@
 """Today's review: the questions FSRS says are due, across chapters, interleaved, capped per day."""
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ from accounts.models import Student
 from analytics import review
 from analytics.models import ReviewCard
 from curriculum.models import QuizSubmission
+from edtech import cache
 
 
 @dataclass(frozen=True)
@@ -22,10 +24,26 @@ class Due:
     why: str
 
 
+def due_summary(student: Student, today: datetime.date) -> tuple[int, Due | None]:
+    """How many questions are due today and the first of them (the dashboard's count and its Continue),
+    from the student's cached summary of the day when there is one: every answer changes the student's
+    cache version, and retiring a question recomputes (and so re-versions) the students who answered it."""
+    entry = cache.student_entry("review", student.pk, student.cache_version)
+    cached = cache.get(entry)
+    if isinstance(cached, dict) and cached.get("day") == today.isoformat():
+        try:
+            return cached["count"], Due(**cached["first"]) if cached["first"] else None
+        except (KeyError, TypeError):  # written by another version of this code
+            pass
+    items = due_today(student, today)
+    first = items[0] if items else None
+    cache.set(
+        entry, {"day": today.isoformat(), "count": len(items), "first": dataclasses.asdict(first) if first else None}
+    )
+    return len(items), first
+
+
 def due_today(student: Student, today: datetime.date) -> list[Due]:
-    """The questions due today (due on or before the student's today, active), interleaved so that no two
-    in a row share a chapter while another chapter has one due, at most REVIEW_DAILY_CAP a day (reviews
-    already done today count towards it). Two queries."""
     cap = settings.REVIEW_DAILY_CAP
     done_today = QuizSubmission.objects.filter(student=student, answered_on=today, review_due_on__isnull=False).count()
     last_counted = QuizSubmission.objects.filter(

@@ -343,21 +343,21 @@ def _next_open_chapter(student, chapter) -> dict[str, Any] | None:
 def dashboard(request):
     student = request.user.student
     context = summaries.progress_page(student)
-    reviews = review_list.due_today(student, context["today"])
+    reviews_due, next_review = review_list.due_summary(student, context["today"])
     context |= {
         "nav": "dashboard",
         "due": [item for item in class_work.child_assignments(student) if item.status.status in OPEN_WORK],
-        "reviews_due": len(reviews),
-        "continue": _continue(student, context["today"], reviews),
+        "reviews_due": reviews_due,
+        "continue": _continue(student, context["today"], next_review),
     }
     return render(request, "learning/dashboard.html", context)
 
 
-def _continue(student, today, reviews) -> dict[str, str]:
+def _continue(student, today, next_review) -> dict[str, str]:
     """The one "Continue": the next due review, else the next question of the chapter the child was last
     in, else the next open chapter."""
-    if reviews:
-        return {"url": reverse("question", args=[reviews[0].chapter_id, reviews[0].quiz_id]), "label": "Continue"}
+    if next_review:
+        return {"url": reverse("question", args=[next_review.chapter_id, next_review.quiz_id]), "label": "Continue"}
     last = QuizSubmission.objects.filter(student=student).order_by("-id").values("question__chapter_id").first()
     if last is not None:
         chapter = catalog.chapter(last["question__chapter_id"])

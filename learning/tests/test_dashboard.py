@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+import time_machine
 
 from conftest import FROZEN_NOW
 from curriculum.tests.factories import ChapterFactory, QuestionFactory
@@ -82,9 +83,31 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(student_client, django_ass
     # The session and the account are copies in Redis now (edtech.auth_cache): the student's row instead.
     with django_assert_num_queries(13):
         student_client.get("/dashboard/")
-    with django_assert_num_queries(6):  # warm: the student's row, classes, review (2), Continue (2)
+    # Warm: the student's row, classes and Continue (2); today's review count is the student's cached one.
+    with django_assert_num_queries(4):
         student_client.get("/dashboard/")
 
 
 def test_the_dashboard_is_for_students(client):
     assert client.get("/dashboard/").status_code == 302
+
+
+def test_the_review_count_follows_an_answer_and_the_next_day(student_client):
+    """The dashboard's review count is cached for the student's version and day: an answer, or the next
+    day, counts again."""
+    from analytics.models import ReviewCard
+
+    student = student_client.student
+    questions = [QuestionFactory() for _ in range(2)]
+    for question in questions:
+        answer(student, question)
+    assert student_client.get("/dashboard/").context["reviews_due"] == 0
+    card = (
+        ReviewCard.objects.filter(student=student).order_by("due_on", "question_id").select_related("question").first()
+    )
+    later = datetime.datetime.combine(card.due_on, datetime.time(9), tzinfo=datetime.UTC)
+    with time_machine.travel(later, tick=False):
+        due = student_client.get("/dashboard/").context["reviews_due"]
+        assert due >= 1  # the day the first card is due: counted again, not the cached count of an earlier day
+        answer(student, card.question)  # the review done
+        assert student_client.get("/dashboard/").context["reviews_due"] == due - 1
