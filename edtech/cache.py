@@ -54,6 +54,8 @@ STUDENT_DATASETS: dict[str, str] = {
     "review": "progress_summary",
     # Rendered parts of a student's pages (get_or_render): the HTML, and a digest of what else it shows.
     "html_chapter_map": "progress_summary",
+    "html_progress_student": "progress_summary",  # the dashboard's numbers, chart and lists
+    "html_progress_parent": "progress_summary",  # the same on a parent's child page
 }
 
 

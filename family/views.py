@@ -135,10 +135,12 @@ def _managed_child(request, student_id) -> Student:
 @parent_required
 def child(request, student_id):
     student = _child(request, student_id)
-    context = summaries.progress_page(student)
     manages = families.parent_manages(student)
     classes = list(student.classes.order_by("name"))
-    context |= {
+    context = {
+        "student": student,
+        "week": summaries.week(student, summaries.today_for(student)),
+        "progress_html": summaries.progress_html(student, "parent"),
         "nav": "family",
         "manages": manages,
         "classes": classes,

@@ -342,13 +342,15 @@ def _next_open_chapter(student, chapter) -> dict[str, Any] | None:
 @student_required
 def dashboard(request):
     student = request.user.student
-    context = summaries.progress_page(student)
-    reviews_due, next_review = review_list.due_summary(student, context["today"])
-    context |= {
+    today = summaries.today_for(student)
+    reviews_due, next_review = review_list.due_summary(student, today)
+    context = {
+        "student": student,
+        "progress_html": summaries.progress_html(student, "student"),
         "nav": "dashboard",
         "due": [item for item in class_work.child_assignments(student) if item.status.status in OPEN_WORK],
         "reviews_due": reviews_due,
-        "continue": _continue(student, context["today"], next_review),
+        "continue": _continue(student, today, next_review),
     }
     return render(request, "learning/dashboard.html", context)
 
