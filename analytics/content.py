@@ -112,10 +112,11 @@ def chapter_stats(*, order: str = "", now: datetime.datetime | None = None) -> l
 
 def counted_chapter_stats(*, order: str = "") -> tuple[list[ChapterStats], datetime.datetime]:
     """chapter_stats as counted at most one TTL ago (cache.content_chapters_entry), and when."""
-    counted = cache.get_or_compute(
+    counted: dict[str, Any] = cache.get_or_compute(
         cache.content_chapters_entry(), lambda: {"as_of": timezone.now(), "rows": chapter_stats()}
     )
-    return sort_rows(counted["rows"], order, CHAPTER_COLUMNS), counted["as_of"]
+    rows: list[ChapterStats] = counted["rows"]
+    return sort_rows(rows, order, CHAPTER_COLUMNS), counted["as_of"]
 
 
 def question_stats(*, chapter_id: str | None = None, order: str = "") -> list[QuestionStats]:
