@@ -105,6 +105,7 @@ class StudentProgressAdmin(DerivedDataAdmin):
         else:
             form = ChapterFilterForm(request.GET)
         chapter = form.cleaned_data["chapter"] if form.is_valid() else None
+        rows, counted_at = content.counted_question_stats(chapter_id=chapter.pk if chapter else None, order=order)
         context = {
             **self.admin_site.each_context(request),
             "title": "Content analytics: questions",
@@ -112,7 +113,8 @@ class StudentProgressAdmin(DerivedDataAdmin):
             "order": order,
             "chapter": chapter,
             "headers": _column_headers(request, QUESTION_HEADERS, order),
-            "rows": content.question_stats(chapter_id=chapter.pk if chapter else None, order=order),
+            "rows": rows,
+            "counted_at": counted_at,
         }
         return TemplateResponse(request, "admin/analytics/content_questions.html", context)
 

@@ -204,6 +204,11 @@ def main(out: Path) -> None:
                 f"| {row['workers']} × {row['threads']} | {LABELS.get(row['page'], row['page'])} |"
                 f" {row['requests'] / row['seconds']:,.0f} | {row['p50']:.1f} | {row['p99']:.1f} |"
             )
+    # What the numbers above do not say: the profiles of the missed pages and what they would take, written
+    # by hand after a run (bench/ANALYSIS.md, dated), kept with the figures.
+    analysis = Path(__file__).resolve().parent / "ANALYSIS.md"
+    if analysis.exists():
+        lines += ["", analysis.read_text().rstrip()]
     sys.stdout.write("\n".join(lines) + "\n")
 
 

@@ -114,6 +114,11 @@ def content_chapters_entry() -> Entry:
     return Entry("content_chapters", (), "progress_summary")
 
 
+def content_questions_entry(chapter_id: str | None) -> Entry:
+    """Staff's content analytics per question, of one chapter (or all: None): every answer to them read."""
+    return Entry("content_questions", (chapter_id or "*",), "progress_summary")
+
+
 def class_grid_entry(class_id: int) -> Entry:
     """A class's rendered progress grid (get_or_render; what it shows, to the minute, in its digest),
     for its teachers: kept 5 minutes at most (the shortest TTL; its digest changes every minute anyway)."""

@@ -255,7 +255,8 @@ def test_the_pages_run_the_same_queries_for_few_questions_or_many(staff_client, 
     student = StudentFactory()
     answer(student, QuestionFactory(), 1)
     staff_client.get(url, ALL)  # the session and the account are read once, then come from the cache
-    cache.delete(cache.content_chapters_entry())  # counted afresh each time here: the counting is measured
+    # Counted afresh each time here: the counting is what is measured.
+    cache.delete(cache.content_chapters_entry(), cache.content_questions_entry(None))
     with CaptureQueriesContext(connection) as few:
         staff_client.get(url, ALL)
 
@@ -263,7 +264,7 @@ def test_the_pages_run_the_same_queries_for_few_questions_or_many(staff_client, 
         question = QuestionFactory()
         answer(student, question, 0)
         answer(student, question)
-    cache.delete(cache.content_chapters_entry())
+    cache.delete(cache.content_chapters_entry(), cache.content_questions_entry(None))
     with CaptureQueriesContext(connection) as many:
         response = staff_client.get(url, ALL)
 
@@ -289,3 +290,20 @@ def test_the_chapter_page_is_counted_once_per_quarter_hour_and_says_when(staff_c
         sum(row["answers_30d"] for row in recounted.context["rows"])
         == sum(row["answers_30d"] for row in first.context["rows"]) + 1
     )
+
+
+def test_the_question_page_is_counted_once_per_quarter_hour_per_chapter_and_says_when(staff_client, data):
+    chapter = Chapter.objects.first()
+    url = f"{QUESTIONS_URL}?chapter={chapter.pk}"
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 9, 30, tzinfo=datetime.UTC), tick=False):
+        first = staff_client.get(url)
+        answer(StudentFactory(), QuestionFactory(chapter=chapter))
+        again = staff_client.get(url)
+
+    assert "Counted at 09:30" in first.content.decode()
+    assert [row["answers"] for row in again.context["rows"]] == [row["answers"] for row in first.context["rows"]]
+    cache.delete(cache.content_questions_entry(chapter.pk))  # as the TTL's end would
+    recounted = staff_client.get(url)
+    assert sum(row["answers"] for row in recounted.context["rows"]) == sum(
+        row["answers"] for row in first.context["rows"]
+    ) + 1
