@@ -109,12 +109,11 @@ LUA
 
 port_of() { case "$1" in bare_site) echo "$BARE_PORT" ;; peer_*) echo "$PEER_PORT" ;; *) echo "$PORT" ;; esac; }
 rm -f "$OUT/wrk.jsonl"
-for page in $ALL_PAGES; do
-    # Warm the caches the way a day of use would (every page view once).
-    case "$page" in answering | peer_answering) ;; *) "$PY" bench/warm.py "$OUT" "$page" "$(port_of "$page")" ;; esac
-done
 for round in $(seq 1 "$ROUNDS"); do
     for page in $ALL_PAGES; do
+        # Warm the page's caches the way a day of use would (every view of it once), in every round: the
+        # answers of the round before changed the students' versions, so their entries are cold again.
+        case "$page" in answering | peer_answering) ;; *) "$PY" bench/warm.py "$OUT" "$page" "$(port_of "$page")" ;; esac
         echo "== round $round: $page"
         # The round goes to the script (each round answers with form tokens of its own).
         wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$OUT/$page.lua" "http://127.0.0.1:$(port_of "$page")" \
