@@ -179,3 +179,16 @@ def test_a_parent_made_child_signs_in_with_the_cache_too():
     auth_queries(client)
 
     assert auth_queries(client) == []
+
+
+def test_a_warm_request_reads_its_session_and_account_in_one_redis_call():
+    client = signed_in_client(StudentFactory().user)
+    auth_queries(client)
+    redis = get_redis_connection("default")
+
+    def scripts_run() -> int:
+        return int(redis.info("commandstats").get("cmdstat_evalsha", {}).get("calls", 0))
+
+    before = scripts_run()
+    assert auth_queries(client) == []
+    assert scripts_run() - before == 1  # the session's script read the account's copy too
