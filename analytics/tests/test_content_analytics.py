@@ -304,6 +304,7 @@ def test_the_question_page_is_counted_once_per_quarter_hour_per_chapter_and_says
     assert [row["answers"] for row in again.context["rows"]] == [row["answers"] for row in first.context["rows"]]
     cache.delete(cache.content_questions_entry(chapter.pk))  # as the TTL's end would
     recounted = staff_client.get(url)
-    assert sum(row["answers"] for row in recounted.context["rows"]) == sum(
-        row["answers"] for row in first.context["rows"]
-    ) + 1
+    assert (
+        sum(row["answers"] for row in recounted.context["rows"])
+        == sum(row["answers"] for row in first.context["rows"]) + 1
+    )
