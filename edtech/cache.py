@@ -29,6 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.cache import cache
+from django.utils.safestring import SafeString, mark_safe
 from django_redis.serializers.base import BaseSerializer
 
 logger = logging.getLogger(__name__)
@@ -197,18 +198,17 @@ def get_or_compute[T](entry: Entry, compute: Callable[[], T]) -> T:
     return value
 
 
-def get_or_render(entry: Entry, depends: object, render: Callable[[], str]) -> str:
+def get_or_render(entry: Entry, depends: object, render: Callable[[], str]) -> SafeString:
     """A student's rendered page part: cached under the student's versioned entry (their numbers), valid
     while `depends` (what else the part shows: the catalog, their classes' assignments …) is the same;
-    else render() again and keep that."""
+    else render() again and keep that. Safe to print as it is: render() is one of our templates."""
     digest = hashlib.blake2b(json.dumps(depends, cls=_Encoder).encode(), digest_size=16).hexdigest()
     cached = get(entry)
     html = cached.get("html") if isinstance(cached, dict) and cached.get("depends") == digest else None
-    if isinstance(html, str):
-        return html
-    html = render()
-    set(entry, {"depends": digest, "html": html})
-    return html
+    if not isinstance(html, str):
+        html = render()
+        set(entry, {"depends": digest, "html": html})
+    return mark_safe(html)  # noqa: S308 - our own templates' output (the entry is ours: JSON, never pickled)
 
 
 def forget_student(student_id: int, version: int) -> None:
