@@ -84,6 +84,9 @@ def profile_changed(sender, instance, created=False, **kwargs):
 def _account_id(profile) -> int | None:
     """The account's id: the profile's user_id, or, for students' and parents' (which reference the account's
     public_id, as the seed's tables do), looked up (None once the account is gone: its deletion forgot it)."""
-    if profile._meta.get_field("user").target_field.primary_key:
+    field = profile._meta.get_field("user")
+    if field.target_field.primary_key:
         return profile.user_id
+    if field.is_cached(profile):  # made with its account at hand (sign-up, a roster): no query
+        return profile.user.pk
     return User.objects.filter(public_id=profile.user_id).values_list("pk", flat=True).first()
