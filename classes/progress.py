@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import formats, timezone
 
 from accounts.models import Student
@@ -187,15 +187,20 @@ class Row:
     help_words: str
 
 
+def enrollments_of(school_class: SchoolClass) -> QuerySet[Enrollment]:
+    """The class's children, by name, with their accounts (the grid's rows, the page's roster)."""
+    return (
+        Enrollment.objects.filter(school_class=school_class).select_related("student__user").order_by("student__name")
+    )
+
+
 def grid(school_class: SchoolClass, *, now: datetime.datetime | None = None) -> dict[str, Any]:
     """The class grid: children × assignments (status, band) and the "needs help" badge with its reason.
     Eight queries whatever the class size: enrollments, assignments, their chapters, extensions, chapter
     sizes, progress, mastery, and the recent answers for the badge."""
     now = now or timezone.now()
     zone = school_class.zone
-    enrollments = list(
-        Enrollment.objects.filter(school_class=school_class).select_related("student__user").order_by("student__name")
-    )
+    enrollments = list(enrollments_of(school_class))
     assignments = _with_chapters(Assignment.objects.filter(school_class=school_class).order_by("due_on", "id"))
     student_ids = [e.student_id for e in enrollments]
     extensions = {

@@ -26,7 +26,7 @@ from classes.forms import (
     RosterForm,
     TeacherSignupForm,
 )
-from classes.models import Assignment, Enrollment, Extension
+from classes.models import Assignment, Extension
 from edtech import cache
 
 logger = logging.getLogger(__name__)
@@ -110,9 +110,7 @@ def class_page(request, class_id):
         "nav": "classes",
         "school_class": school_class,
         "code": rosters.live_code(school_class),
-        "enrollments": Enrollment.objects.filter(school_class=school_class)
-        .select_related("student__user")
-        .order_by("student__name"),
+        "enrollments": progress.enrollments_of(school_class),
         "grid_html": grid_html,
         "teachers": school_class.teachers.order_by("name"),
         "invite_form": InviteTeacherForm(),
