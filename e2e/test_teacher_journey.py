@@ -94,3 +94,17 @@ def test_a_teacher_makes_a_class_of_five_and_a_child_answers_their_assignment(ne
         "in progress"
     )
     page.screenshot(path=SCREENSHOTS / "class-grid.png", full_page=True)
+
+    # The roster's buttons share one form; each posts to its own child's action.
+    roster = page.locator(".roster")
+    roster.locator("li", has_text="Ben K.").get_by_role("button", name="Hide from the class board").click()
+    expect(page.locator(".messages")).to_contain_text("Ben K. is hidden from the class leaderboard")
+    expect(roster.locator("li", has_text="Ben K.")).to_contain_text("Show on the class board")
+    expect(roster.locator("li", has_text="Cleo M.")).to_contain_text("Hide from the class board")
+    roster.locator("li", has_text="Esa R.").get_by_role("button", name="Remove from the class").click()
+    expect(page.locator(".roster")).not_to_contain_text("Esa R.")
+    expect(page.locator(".roster li")).to_have_count(4)
+    page.locator(".roster li", has_text="Ada L.").get_by_role("button", name="New passphrase").click()
+    expect(page.locator(".login-card")).to_have_count(1)
+    expect(page.locator(".login-card .login-username")).to_have_text(username)
+    assert page.locator(".login-card .login-password").inner_text() != passphrase
