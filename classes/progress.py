@@ -233,10 +233,10 @@ def grid(school_class: SchoolClass, *, now: datetime.datetime | None = None) -> 
     return {"assignments": assignments, "rows": rows, "as_of": now}
 
 
-# Everything the grid shows, in digests (one query): the children (their enrollment, and their cache
-# version, which every write of their numbers and name changes), the assignments, their chapters, the
-# extensions, and the chapters' sizes. With the class's time zone and the minute, the grid's HTML is
-# the same while this is (classes.views.class_page).
+# Everything the grid and the roster show, in digests (one query): the children (their enrollment, name,
+# username and cache version, which every write of their numbers and name changes), the assignments, their
+# chapters, the extensions, and the chapters' sizes. With the class's name and time zone and the minute,
+# the page's part about its children is the same while this is (classes.views.class_page).
 _SIGNATURE_SQL = """
     SELECT
       (SELECT md5(coalesce(string_agg(concat_ws('|', e.id, e.student_id, e.made_by_class, e.on_class_board,
@@ -260,12 +260,13 @@ _SIGNATURE_SQL = """
 
 
 def grid_signature(school_class: SchoolClass, now: datetime.datetime) -> list[Any]:
-    """What the grid depends on, for its cached HTML: the digests above, the class's time zone, and the
-    minute (due times are whole minutes; a "needs help" badge ends at most a minute late)."""
+    """What the class page's cached part (its heading, grid and roster) depends on: the digests above, the
+    class's name and time zone, and the minute (due times are whole minutes; a "needs help" badge ends at
+    most a minute late)."""
     with connection.cursor() as cursor:
         cursor.execute(_SIGNATURE_SQL, {"class": school_class.pk})
         digests = list(cursor.fetchone())
-    return [*digests, str(school_class.time_zone), now.replace(second=0, microsecond=0).isoformat()]
+    return [*digests, school_class.name, str(school_class.time_zone), now.replace(second=0, microsecond=0).isoformat()]
 
 
 def forget_grids_of(user) -> None:

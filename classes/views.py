@@ -96,22 +96,21 @@ def new_class(request):
 def class_page(request, class_id):
     school_class = _class(request, class_id)
     now = timezone.now()
-    # The grid (children × assignments, eight queries and a large table) is rendered once a minute at most
-    # while nothing it shows changes (progress.grid_signature); never the page around it (its forms carry
-    # the teacher's own CSRF token).
-    grid_html = cache.get_or_render(
+    # The part about the class's children (the grid: children × assignments, eight queries and a large table;
+    # the roster under it) is rendered once a minute at most while nothing it shows changes
+    # (progress.grid_signature); never the page around it (its forms carry the teacher's own CSRF token).
+    children_html = cache.get_or_render(
         cache.class_grid_entry(school_class.pk),
         depends=progress.grid_signature(school_class, now),
         render=lambda: render_to_string(
-            "classes/_grid.html", {"school_class": school_class, "grid": progress.grid(school_class, now=now)}
+            "classes/_children.html", {"school_class": school_class, "grid": progress.grid(school_class, now=now)}
         ),
     )
     context = {
         "nav": "classes",
         "school_class": school_class,
         "code": rosters.live_code(school_class),
-        "enrollments": progress.enrollments_of(school_class),
-        "grid_html": grid_html,
+        "children_html": children_html,
         "teachers": school_class.teachers.order_by("name"),
         "invite_form": InviteTeacherForm(),
     }

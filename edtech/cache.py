@@ -121,8 +121,8 @@ def content_questions_entry(chapter_id: str | None) -> Entry:
 
 
 def class_grid_entry(class_id: int) -> Entry:
-    """A class's rendered progress grid (get_or_render; what it shows, to the minute, in its digest),
-    for its teachers: kept 5 minutes at most (the shortest TTL; its digest changes every minute anyway)."""
+    """A class page's rendered part about its children, the progress grid and the roster (get_or_render; what
+    it shows, to the minute, in its digest), for its teachers: kept 5 minutes at most (the shortest TTL; its digest changes every minute anyway)."""
     return Entry("html_class_grid", (class_id,), "student_streak")
 
 
