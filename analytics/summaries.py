@@ -242,7 +242,7 @@ def progress_html(student: Student, viewer: str) -> SafeString:
     the catalog (chapter names)."""
     return cache.get_or_render(
         cache.student_entry(f"html_progress_{viewer}", student.pk, student.cache_version),
-        depends=[today_for(student), catalog.chapters()],
+        depends=[today_for(student), catalog.version()],
         render=lambda: render_to_string(
             "analytics/includes/progress.html", {**progress_page(student), "viewer": viewer}
         ),

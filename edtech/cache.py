@@ -95,8 +95,14 @@ def leaderboard_entry() -> Entry:
 
 
 def chapters_entry() -> Entry:
-    """Every chapter as students see it (the chapter map's content)."""
-    return Entry("chapters", (), "question_content")
+    """Every chapter as students see it (the chapter map's content), with the version it was cached under
+    (a key of its own since it holds the version: code that cached the bare list used "chapters")."""
+    return Entry("catalog", (), "question_content")
+
+
+def chapters_version_entry() -> Entry:
+    """The version of the cached chapters (curriculum.catalog): set with them, dropped with them."""
+    return Entry("catalog", ("version",), "question_content")
 
 
 def question_entry(quiz_id: str) -> Entry:
@@ -122,7 +128,8 @@ def content_questions_entry(chapter_id: str | None) -> Entry:
 
 def class_grid_entry(class_id: int) -> Entry:
     """A class page's rendered part about its children, the progress grid and the roster (get_or_render; what
-    it shows, to the minute, in its digest), for its teachers: kept 5 minutes at most (the shortest TTL; its digest changes every minute anyway)."""
+    it shows, to the minute, in its digest), for its teachers: kept 5 minutes at most (the shortest TTL; its
+    digest changes every minute anyway)."""
     return Entry("html_class_grid", (class_id,), "student_streak")
 
 

@@ -1,5 +1,5 @@
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from typing import Any
 
@@ -43,7 +43,7 @@ def shows_refusals(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     return wrapper
 
 
-def _chapter(chapter_id: str) -> dict[str, Any]:
+def _chapter(chapter_id: str) -> Mapping[str, Any]:
     """The chapter from the cached catalog, or 404."""
     chapter = catalog.chapter(chapter_id)
     if chapter is None:
@@ -51,7 +51,7 @@ def _chapter(chapter_id: str) -> dict[str, Any]:
     return chapter
 
 
-def _check_open(student, chapter: dict[str, Any]) -> None:
+def _check_open(student, chapter: Mapping[str, Any]) -> None:
     """Raise ChapterClosed while the student's XP does not open the chapter."""
     missing = xp_missing(
         is_locked=chapter["is_locked"], unlock_xp_required=chapter["unlock_xp_required"], total_xp=student.total_xp
@@ -69,7 +69,7 @@ def learn(request):
     # (their versioned entry), the catalog, the chapters their classes' assignments open.
     chapter_map = cache.get_or_render(
         cache.student_entry("html_chapter_map", student.pk, student.cache_version),
-        depends=[catalog.chapters(), opened],
+        depends=[catalog.version(), opened],
         render=lambda: render_to_string("learning/_chapter_map.html", {"subjects": _map(student, set(opened))}),
     )
     return render(
@@ -267,7 +267,7 @@ def _render_result(request, submission_id, chapter, quiz_id, fragment=False) -> 
     return response
 
 
-def _opened_by(submission, student) -> list[dict[str, Any]]:
+def _opened_by(submission, student) -> list[Mapping[str, Any]]:
     """The chapters this answer's XP opened (their XP threshold crossed by it): "New chapter open"."""
     # Only chapters the student's XP now opens can have been opened by it (the catalog is cached): most
     # results need no query for this.

@@ -1,7 +1,7 @@
 import pytest
 
+from curriculum import catalog
 from curriculum.tests.factories import ChapterFactory, QuestionFactory
-from edtech import cache
 from learning.tests.helpers import answer
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_the_map_runs_a_fixed_number_of_queries(student_client, django_assert_nu
         html = student_client.get("/learn/").content.decode()
     for _ in range(5):
         ChapterFactory()
-    cache.delete(cache.chapters_entry())  # as the new chapters' commit would
+    catalog.forget_chapters()  # as the new chapters' commit would
     # The student's row (the session and the account are cached now), the classes' chapters and the chapter
     # list; mastery is still cached: the student's numbers did not change. The map is rendered again: the
     # catalog changed.
