@@ -142,7 +142,7 @@ def erase_student(student: Student) -> None:
     student_id, version = student.pk, student.cache_version
 
     def forget() -> None:
-        cache.forget_student(student_id, version)
+        cache.forget_student(student_id, version, erased=True)
         cache.delete(cache.leaderboard_entry())
 
     with transaction.atomic():

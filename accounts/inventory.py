@@ -686,8 +686,9 @@ ELSEWHERE: tuple[Elsewhere, ...] = (
         "rebuilt every hour from the database; 6 hours). Copies of who is signed in (edtech.auth_cache): a "
         "session's data, and the account's row without its password hash (its e-mail or username, which "
         "profiles it has, its flags), for 2 hours at most. Rendered page parts showing the same data: a child's "
-        "chapter map (15 minutes), a class's progress grid for its teachers (children's names, statuses, "
-        "mastery bands, the needs-help reason; 5 minutes).",
+        "chapter map, dashboard numbers and chapter pages (which questions they got right; 15 minutes), a "
+        "class's progress grid and roster for its teachers (children's names and usernames, statuses, mastery "
+        "bands, the needs-help reason; 5 minutes).",
         "Fast pages.",
         "nobody (pages show what the database shows)",
         "at most 6 hours; erasing a child drops theirs, their classes' grids and the leaderboard at once; a "

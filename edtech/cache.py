@@ -59,6 +59,12 @@ STUDENT_DATASETS: dict[str, str] = {
     "html_progress_parent": "progress_summary",  # the same on a parent's child page
 }
 
+# A student's rendered parts of one chapter's page (keyed by the chapter as well): dropped on an erasure by
+# their key's pattern, and left to their versions otherwise.
+STUDENT_CHAPTER_DATASETS: dict[str, str] = {
+    "html_chapter": "progress_summary",  # the chapter page's progress and questions with their states
+}
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -87,6 +93,11 @@ class Entry:
 def student_entry(dataset: str, student_id: int, version: int) -> Entry:
     """One of a student's numbers (a data set of STUDENT_DATASETS) at the student's cache version."""
     return Entry(dataset, (student_id, version), STUDENT_DATASETS[dataset])
+
+
+def student_chapter_entry(dataset: str, student_id: int, version: int, chapter_id: str) -> Entry:
+    """A student's part of one chapter's page (a data set of STUDENT_CHAPTER_DATASETS) at their version."""
+    return Entry(dataset, (student_id, version, chapter_id), STUDENT_CHAPTER_DATASETS[dataset])
 
 
 def leaderboard_entry() -> Entry:
@@ -218,10 +229,14 @@ def get_or_render(entry: Entry, depends: object, render: Callable[[], str]) -> S
     return mark_safe(html)  # noqa: S308 - our own templates' output (the entry is ours: JSON, never pickled)
 
 
-def forget_student(student_id: int, version: int) -> None:
+def forget_student(student_id: int, version: int, *, erased: bool = False) -> None:
     """Drop every cached number of a student at a version (after the write commits, with the version read
-    before it). Versions make this an optimisation, except for an erasure: then nothing may stay behind."""
+    before it). Versions make this an optimisation, except for an erasure: then nothing may stay behind,
+    at any version or chapter."""
     delete(*(student_entry(dataset, student_id, version) for dataset in STUDENT_DATASETS))
+    if erased:
+        for dataset in STUDENT_CHAPTER_DATASETS:
+            cache.delete_pattern(f"{dataset}:{student_id}:*")  # type: ignore[attr-defined]  # django-redis
 
 
 # --- Storing values as JSON ----------------------------------------------------------------

@@ -120,25 +120,32 @@ def chapter_detail(request, chapter_id):
     chapter = _chapter(chapter_id)
     _check_open(student, chapter)
     today = summaries.today_for(student)
-    questions = _chapter_questions(student, chapter_id, today)
-    progress = summaries.mastery(student)["chapters"].get(chapter_id)
-    band, band_label = rules.mastery_band(score=progress["score"] if progress else 0, started=bool(progress))
-    return render(
-        request,
-        "learning/chapter.html",
-        {
-            "nav": "learn",
-            "chapter": chapter,
-            "questions": questions,
-            "next_question": practice.next_question(questions),
-            "complete": practice.chapter_complete(questions),
-            "started": any(q.answered for q in questions),
-            "correct_count": sum(1 for q in questions if q.state == "correct"),
-            "progress": progress,
-            "band": band,
-            "band_label": band_label,
-        },
+    # The child's progress and questions here are rendered once per change of what they show: the child's
+    # numbers and answers (their versioned entry), their day, and the content (the catalog's version, which
+    # every question edit replaces).
+    chapter_part = cache.get_or_render(
+        cache.student_chapter_entry("html_chapter", student.pk, student.cache_version, chapter_id),
+        depends=[today, catalog.version()],
+        render=lambda: render_to_string("learning/_chapter.html", _chapter_context(student, chapter, today)),
     )
+    return render(request, "learning/chapter.html", {"nav": "learn", "chapter": chapter, "chapter_part": chapter_part})
+
+
+def _chapter_context(student, chapter, today) -> dict[str, Any]:
+    questions = _chapter_questions(student, chapter["id"], today)
+    progress = summaries.mastery(student)["chapters"].get(chapter["id"])
+    band, band_label = rules.mastery_band(score=progress["score"] if progress else 0, started=bool(progress))
+    return {
+        "chapter": chapter,
+        "questions": questions,
+        "next_question": practice.next_question(questions),
+        "complete": practice.chapter_complete(questions),
+        "started": any(q.answered for q in questions),
+        "correct_count": sum(1 for q in questions if q.state == "correct"),
+        "progress": progress,
+        "band": band,
+        "band_label": band_label,
+    }
 
 
 @student_required

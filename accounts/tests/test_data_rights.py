@@ -7,11 +7,12 @@ from django.contrib.auth.models import Permission
 from django.db import connection
 from django.urls import reverse
 
-from accounts import family
+from accounts import data_rights, family
 from accounts.models import Parent, Student, User
 from accounts.tests.factories import StaffFactory, StudentFactory, StudentParentLinkFactory, UserFactory
 from accounts.tests.helpers import sign_in
 from curriculum.tests.factories import ChapterFactory, QuestionFactory
+from edtech import cache
 from learning.tests.helpers import answer
 
 pytestmark = pytest.mark.django_db
@@ -287,3 +288,28 @@ def test_a_profile_cannot_be_attached_to_a_staff_account(staff_client):
     assert response.status_code == 200
     assert "This is a staff account" in str(response.context["adminform"].form.errors["user"])
     assert not Student.objects.filter(user=staff).exists()
+
+
+def test_erasing_drops_the_childs_rendered_chapter_pages_at_every_version(
+    client, maya, other, django_capture_on_commit_callbacks
+):
+    chapter = ChapterFactory(id="erased-chapter")
+    QuestionFactory(chapter=chapter)
+    for kid in (maya, other):
+        client.force_login(kid.user)
+        assert client.get(f"/learn/{chapter.id}/").status_code == 200
+    old = cache.student_chapter_entry("html_chapter", maya.pk, maya.cache_version - 1, chapter.id)
+    cache.set(old, {"depends": "", "html": "Maya's older page"})  # an earlier version, not yet expired
+    maya_now = cache.student_chapter_entry(
+        "html_chapter", maya.pk, Student.objects.get(pk=maya.pk).cache_version, chapter.id
+    )
+    other_now = cache.student_chapter_entry(
+        "html_chapter", other.pk, Student.objects.get(pk=other.pk).cache_version, chapter.id
+    )
+    assert cache.get(maya_now) is not None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        data_rights.erase_student(Student.objects.get(pk=maya.pk))
+
+    assert cache.get(maya_now) is None and cache.get(old) is None
+    assert cache.get(other_now) is not None

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 # page → what only Ana's view of it may show (her numbers, her name, her code): never on Ben's.
 ANAS_OWN = {
     "/learn/": ["100%"],  # her mastery of the chapter
+    "/learn/counting/": ["3 of 3 questions correct", "Mastery: 100%"],  # her part of the chapter's page
     "/dashboard/": ["<strong>90</strong>", "Hi Ana Unique!"],
     "/leaderboard/": ["<strong>90 XP</strong> <span>in total", "Ana U. (you)"],
     "/profile/": ['value="Ana Unique"', "family-code"],
@@ -22,7 +23,7 @@ ANAS_OWN = {
 
 @pytest.mark.parametrize("page", list(ANAS_OWN))
 def test_a_cached_page_never_shows_another_students_numbers(client, page):
-    chapter = ChapterFactory(name="Counting")
+    chapter = ChapterFactory(id="counting", name="Counting")
     questions = [QuestionFactory(chapter=chapter, difficulty_level="hard") for _ in range(3)]
     ana = StudentFactory(name="Ana Unique", user__email="ana-unique@example.com", email="ana-unique@example.com")
     ben = StudentFactory(name="Ben Other", user__email="ben-other@example.com", email="ben-other@example.com")

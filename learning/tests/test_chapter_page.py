@@ -80,3 +80,33 @@ def test_a_result_page_is_only_for_the_student_who_answered(client):
     client.force_login(other.user)
     url = f"/learn/{question.chapter_id}/q/{question.quiz_id}/answers/{submission.pk}/"
     assert client.get(url).status_code == 404
+
+
+def test_the_childs_part_of_the_chapter_page_is_kept_until_what_it_shows_changes(
+    student_client, django_assert_num_queries, django_capture_on_commit_callbacks, frozen_clock
+):
+    chapter = ChapterFactory()
+    first, second = QuestionFactory(chapter=chapter, question_text="How many?"), QuestionFactory(chapter=chapter)
+    url = f"/learn/{chapter.id}/"
+    assert student_client.get(url).content.decode().count("state-new") == 2
+    with django_assert_num_queries(1):  # the child's row (their XP opens the chapter): no history, no mastery
+        assert student_client.get(url).content.decode().count("state-new") == 2
+
+    answer(student_client.student, first, 0)  # wrong: a new version of the child's numbers
+    html = student_client.get(url).content.decode()
+    assert html.count("state-wrong") == 1 and html.count("state-new") == 1
+
+    answer(student_client.student, first)  # put right in a retry the same day
+    assert "Fixed today" in student_client.get(url).content.decode()
+    frozen_clock.shift(datetime.timedelta(days=1))  # the child's next day: nothing new answered
+    assert "Fixed today" not in student_client.get(url).content.decode()
+    assert "Not yet right" in student_client.get(url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):  # staff reword the question
+        first.question_text = "How many apples?"
+        first.save()
+    assert "How many apples?" in student_client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        second.is_retired = True
+        second.save()
+    assert student_client.get(url).content.decode().count('class="state-') == 1
