@@ -15,7 +15,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.urls import reverse_lazy
 from django.utils import timezone
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from accounts.models import Student
 from analytics import charts, rules
@@ -324,7 +324,8 @@ def _mastery_display(mine: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def leaderboard() -> dict[str, Any]:
-    """The top 50 by total XP (first name and last initial only), recomputed every 6 hours."""
+    """The top 50 by total XP (first name and last initial only), recomputed every 6 hours; each row also
+    as rendered for every viewer but the child it names ("row_html")."""
 
     def compute() -> dict[str, Any]:
         top = Student.objects.top_by_xp(LEADERBOARD_SIZE).values("id", "name", "total_xp")
@@ -332,9 +333,33 @@ def leaderboard() -> dict[str, Any]:
         for position, row in enumerate(top, start=1):
             name = Student(name=row["name"]).display_name
             rows.append({"rank": position, "student_id": row["id"], "name": name, "total_xp": row["total_xp"]})
-        return _stamp({"rows": rows})
+        row_html = [render_to_string("learning/_leaderboard_row.html", {"row": row}) for row in rows]
+        return _stamp({"rows": rows, "row_html": row_html})
 
-    return cache.get_or_compute(cache.leaderboard_entry(), compute)
+    board = cache.get(cache.leaderboard_entry())
+    if not (isinstance(board, dict) and isinstance(board.get("row_html"), list)):  # a miss, or an older shape
+        board = compute()
+        cache.set(cache.leaderboard_entry(), board)
+    return board
+
+
+def leaderboard_for(student: Student) -> dict[str, Any]:
+    """The top 50 as the student sees it: the rows rendered once for everyone, and their own row marked."""
+    board = leaderboard()
+    mine = next((i for i, row in enumerate(board["rows"]) if row["student_id"] == student.pk), None)
+    html = board["row_html"]
+    if mine is None:
+        before, after = html, []
+    else:
+        before, after = html[:mine], html[mine + 1 :]
+    return {
+        "as_of": board["as_of"],
+        "size": len(board["rows"]),
+        # Our own template's output for each row (the entry is ours: JSON, never pickled).
+        "rows_before": mark_safe("".join(before)),  # noqa: S308
+        "my_row": None if mine is None else board["rows"][mine],
+        "rows_after": mark_safe("".join(after)),  # noqa: S308
+    }
 
 
 def _option(options: object, index: int) -> str:

@@ -398,7 +398,7 @@ def leaderboard(request):
     student = request.user.student
     context = {
         "nav": "leaderboard",
-        "board": summaries.leaderboard(),
+        "board": summaries.leaderboard_for(student),
         "me": student,
         "my_rank": student.rank(),
         "class_boards": class_work.class_boards(student),

@@ -60,3 +60,25 @@ def test_the_leaderboard_shows_at_most_50_and_when_it_was_computed(client, djang
         html = client.get("/leaderboard/").content.decode()
     assert html.count("<tr") == 51  # header + 50
     assert "Updated" in html
+
+
+def test_the_rows_are_rendered_once_for_everyone_and_each_viewer_sees_only_their_own_marked(client):
+    question = QuestionFactory(difficulty_level="hard")
+    ada, ben, cleo = (StudentFactory(name=name) for name in ("Ada Lovelace", "Ben Okri", "Cleo Ma"))
+    earn(ada, [question, QuestionFactory(difficulty_level="hard")])
+    earn(ben, [question])
+    pages = {}
+    for kid in (ada, ben, cleo):
+        client.force_login(kid.user)
+        pages[kid.name] = client.get("/leaderboard/").content.decode()
+
+    assert '<tr class="me"><td>1</td><th scope="row">Ada L. (you)</th><td>60</td></tr>' in pages["Ada Lovelace"]
+    assert '<tr><td>2</td><th scope="row">Ben O.</th><td>30</td></tr>' in pages["Ada Lovelace"]
+    assert '<tr><td>1</td><th scope="row">Ada L.</th><td>60</td></tr>' in pages["Ben Okri"]
+    assert '<tr class="me"><td>2</td><th scope="row">Ben O. (you)</th><td>30</td></tr>' in pages["Ben Okri"]
+    assert "(you)" not in pages["Cleo Ma"] and 'class="me"' not in pages["Cleo Ma"]  # no XP: not on the board
+    assert pages["Cleo Ma"].index("Ada L.") < pages["Cleo Ma"].index("Ben O.")
+
+
+def test_an_empty_board_says_so(student_client):
+    assert "Nobody has earned XP yet" in student_client.get("/leaderboard/").content.decode()
