@@ -336,10 +336,11 @@ def leaderboard() -> dict[str, Any]:
         row_html = [render_to_string("learning/_leaderboard_row.html", {"row": row}) for row in rows]
         return _stamp({"rows": rows, "row_html": row_html})
 
-    board = cache.get(cache.leaderboard_entry())
-    if not (isinstance(board, dict) and isinstance(board.get("row_html"), list)):  # a miss, or an older shape
-        board = compute()
-        cache.set(cache.leaderboard_entry(), board)
+    cached = cache.get(cache.leaderboard_entry())
+    if isinstance(cached, dict) and isinstance(cached.get("row_html"), list):
+        return cached
+    board = compute()  # a miss, or an entry of the shape before the rows were rendered
+    cache.set(cache.leaderboard_entry(), board)
     return board
 
 

@@ -2,6 +2,7 @@ import pytest
 
 from accounts.tests.factories import StudentFactory
 from curriculum.tests.factories import QuestionFactory
+from edtech import cache
 from learning.tests.helpers import answer
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +83,11 @@ def test_the_rows_are_rendered_once_for_everyone_and_each_viewer_sees_only_their
 
 def test_an_empty_board_says_so(student_client):
     assert "Nobody has earned XP yet" in student_client.get("/leaderboard/").content.decode()
+
+
+def test_a_board_cached_before_its_rows_were_rendered_is_counted_again(client):
+    ada = StudentFactory(name="Ada Lovelace")
+    earn(ada, [QuestionFactory()])
+    cache.set(cache.leaderboard_entry(), {"rows": [], "as_of": None})  # as the code before rendered rows wrote it
+    client.force_login(ada.user)
+    assert "Ada L. (you)" in client.get("/leaderboard/").content.decode()
