@@ -111,10 +111,8 @@ def chapter_stats(*, order: str = "", now: datetime.datetime | None = None) -> l
 
 
 def counted_chapter_stats(*, order: str = "") -> tuple[list[ChapterStats], datetime.datetime]:
-    """chapter_stats as counted at most one TTL ago (cache.content_chapters_entry), and when."""
-    counted: dict[str, Any] = cache.get_or_compute(
-        cache.content_chapters_entry(), lambda: {"as_of": timezone.now(), "rows": chapter_stats()}
-    )
+    """chapter_stats as counted at most cache.COUNT_FRESH_FOR ago (cache.get_or_count), and when."""
+    counted = cache.get_or_count(cache.content_chapters_entry(), lambda: {"rows": chapter_stats()})
     rows: list[ChapterStats] = counted["rows"]
     return sort_rows(rows, order, CHAPTER_COLUMNS), counted["as_of"]
 
@@ -122,9 +120,8 @@ def counted_chapter_stats(*, order: str = "") -> tuple[list[ChapterStats], datet
 def counted_question_stats(*, chapter_id: str | None, order: str = "") -> tuple[list[QuestionStats], datetime.datetime]:
     """question_stats as counted at most one TTL ago (cache.content_questions_entry), and when: one chapter's
     answers are read from their index in about 0.4 s at 10M answers, too long for every page view."""
-    counted: dict[str, Any] = cache.get_or_compute(
-        cache.content_questions_entry(chapter_id),
-        lambda: {"as_of": timezone.now(), "rows": question_stats(chapter_id=chapter_id)},
+    counted = cache.get_or_count(
+        cache.content_questions_entry(chapter_id), lambda: {"rows": question_stats(chapter_id=chapter_id)}
     )
     rows: list[QuestionStats] = counted["rows"]
     return sort_rows(rows, order, QUESTION_COLUMNS), counted["as_of"]
