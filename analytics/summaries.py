@@ -333,7 +333,7 @@ def leaderboard() -> dict[str, Any]:
         for position, row in enumerate(top, start=1):
             name = Student(name=row["name"]).display_name
             rows.append({"rank": position, "student_id": row["id"], "name": name, "total_xp": row["total_xp"]})
-        row_html = [render_to_string("learning/_leaderboard_row.html", {"row": row}) for row in rows]
+        row_html = [render_to_string("analytics/includes/leaderboard_row.html", {"row": row}) for row in rows]
         return _stamp({"rows": rows, "row_html": row_html})
 
     cached = cache.get(cache.leaderboard_entry())

@@ -231,7 +231,7 @@ def get_or_count(entry: Entry, count: Callable[[], dict[str, Any]]) -> dict[str,
     """count() with {"as_of": when it was counted}: the cached count while it is fresh; else counted again by
     the one process that takes the entry's lock, while the others show the count before (staff's pages say
     when it was counted). Under load, the expiry of a count that takes seconds costs one count, not one per
-    request waiting (they all timed out in the benchmark). With Redis down, counted in the request."""
+    request that finds it expired. With Redis down, counted in the request."""
     cached: dict[str, Any] | None = _count_of(get(entry))
     if cached is not None and cached["as_of"] > timezone.now() - datetime.timedelta(seconds=COUNT_FRESH_FOR):
         return cached
