@@ -233,12 +233,16 @@ def grid(school_class: SchoolClass, *, now: datetime.datetime | None = None) -> 
     return {"assignments": assignments, "rows": rows, "as_of": now}
 
 
-# Everything the grid and the roster show, in digests (one query): the children (their enrollment, name,
-# username and cache version, which every write of their numbers and name changes), the assignments, their
-# chapters, the extensions, and the chapters' sizes. With the class's name and time zone and the minute,
-# the page's part about its children is the same while this is (classes.views.class_page).
+# Everything the grid, the roster and the class's heading show, in digests (one query): the children (their
+# enrollment, name, username and cache version, which every write of their numbers and name changes), the
+# assignments, their chapters, the extensions, the chapters' sizes, and the class's teachers. With the
+# class's name and time zone and the minute, the page's cached part is the same while this is
+# (classes.views.class_page).
 _SIGNATURE_SQL = """
     SELECT
+      (SELECT md5(coalesce(string_agg(concat_ws('|', t.id, t.name), ',' ORDER BY t.id), ''))
+         FROM classes_classteacher ct JOIN classes_teacher t ON t.id = ct.teacher_id
+        WHERE ct.school_class_id = %(class)s),
       (SELECT md5(coalesce(string_agg(concat_ws('|', e.id, e.student_id, e.made_by_class, e.on_class_board,
                                                  s.name, s.updated_at, u.username), ',' ORDER BY e.id), ''))
          FROM classes_enrollment e JOIN students s ON s.id = e.student_id
@@ -260,7 +264,7 @@ _SIGNATURE_SQL = """
 
 
 def grid_signature(school_class: SchoolClass, now: datetime.datetime) -> list[Any]:
-    """What the class page's cached part (its heading, grid and roster) depends on: the digests above, the
+    """What the class page's cached part (its heading and teachers, grid and roster) depends on: the digests above, the
     class's name and time zone, and the minute (due times are whole minutes; a "needs help" badge ends at
     most a minute late)."""
     with connection.cursor() as cursor:

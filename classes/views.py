@@ -96,14 +96,19 @@ def new_class(request):
 def class_page(request, class_id):
     school_class = _class(request, class_id)
     now = timezone.now()
-    # The part about the class's children (the grid: children × assignments, eight queries and a large table;
-    # the roster under it) is rendered once a minute at most while nothing it shows changes
-    # (progress.grid_signature); never the page around it (its forms carry the teacher's own CSRF token).
+    # The part about the class and its children (its teachers; the grid: children × assignments, eight queries
+    # and a large table; the roster under it) is rendered once a minute at most while nothing it shows
+    # changes (progress.grid_signature); never the page around it (its forms carry the teacher's CSRF token).
     children_html = cache.get_or_render(
         cache.class_grid_entry(school_class.pk),
         depends=progress.grid_signature(school_class, now),
         render=lambda: render_to_string(
-            "classes/_children.html", {"school_class": school_class, "grid": progress.grid(school_class, now=now)}
+            "classes/_children.html",
+            {
+                "school_class": school_class,
+                "teachers": school_class.teachers.order_by("name", "id"),
+                "grid": progress.grid(school_class, now=now),
+            },
         ),
     )
     context = {
@@ -111,7 +116,6 @@ def class_page(request, class_id):
         "school_class": school_class,
         "code": rosters.live_code(school_class),
         "children_html": children_html,
-        "teachers": school_class.teachers.order_by("name"),
         "invite_form": InviteTeacherForm(),
     }
     return render(request, "classes/class.html", context)

@@ -135,6 +135,12 @@ def content_chapters_entry() -> Entry:
     return Entry("content_chapters", (), "daily_analytics")
 
 
+def content_chapters_rows_entry(order: str) -> Entry:
+    """The rows of staff's chapters table as HTML, in one sort order (get_or_render, valid for one count):
+    the same for every member of staff."""
+    return Entry("html_content_chapters", (order or "map",), "daily_analytics")
+
+
 def content_questions_entry(chapter_id: str | None) -> Entry:
     """Staff's content analytics per question, of one chapter (or all: None): every answer to them read."""
     return Entry("content_questions", (chapter_id or "*",), "daily_analytics")
@@ -265,9 +271,9 @@ def _count_of(value: Any) -> dict[str, Any] | None:
 
 
 def get_or_render(entry: Entry, depends: object, render: Callable[[], str]) -> SafeString:
-    """A student's rendered page part: cached under the student's versioned entry (their numbers), valid
-    while `depends` (what else the part shows: the catalog, their classes' assignments …) is the same;
-    else render() again and keep that. Safe to print as it is: render() is one of our templates."""
+    """A rendered page part, cached under its entry (a student's versioned entry, a class's grid, staff's
+    table), valid while `depends` (what else the part shows: the catalog, their classes' assignments, the
+    count …) is the same; else render() again and keep that. Safe to print: render() is one of our templates."""
     digest = hashlib.blake2b(json.dumps(depends, cls=_Encoder).encode(), digest_size=16).hexdigest()
     cached = get(entry)
     html = cached.get("html") if isinstance(cached, dict) and cached.get("depends") == digest else None

@@ -1,4 +1,5 @@
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -290,6 +291,27 @@ def test_the_chapter_page_is_counted_once_per_quarter_hour_and_says_when(staff_c
         sum(row["answers_30d"] for row in recounted.context["rows"])
         == sum(row["answers_30d"] for row in first.context["rows"]) + 1
     )
+
+
+def test_the_rendered_rows_follow_the_count_and_the_sort_order(staff_client, data):
+    def names(response) -> list[str]:
+        html = response.content.decode().split("<tbody>")[1].split("</tbody>")[0]
+        return re.findall(r'chapter=[^"]+">([^<]+)</a>', html)
+
+    def answers_30d(response, name: str) -> str:
+        html = response.content.decode()
+        return re.search(rf">{name}</a>.*?</th>(?:\s*<td>[^<]*</td>){{3}}\s*<td>([^<]*)</td>", html, re.S)[1]
+
+    assert names(staff_client.get(CHAPTERS_URL)) == ["Fractions", "Decimals", "Percentages"]  # map order
+    assert names(staff_client.get(CHAPTERS_URL, {"o": "name"})) == ["Decimals", "Fractions", "Percentages"]
+    assert names(staff_client.get(CHAPTERS_URL, {"o": "-name"})) == ["Percentages", "Fractions", "Decimals"]
+    assert names(staff_client.get(CHAPTERS_URL)) == ["Fractions", "Decimals", "Percentages"]  # each its own
+    assert answers_30d(staff_client.get(CHAPTERS_URL), "Decimals") == "1"
+
+    answer(StudentFactory(), QuestionFactory(chapter=data["chapters"][1]))
+    cache.delete(cache.content_chapters_entry())  # as the end of the count's freshness would
+    assert answers_30d(staff_client.get(CHAPTERS_URL), "Decimals") == "2"  # the rows of the new count
+    assert answers_30d(staff_client.get(CHAPTERS_URL, {"o": "name"}), "Decimals") == "2"
 
 
 def test_the_question_page_is_counted_once_per_quarter_hour_per_chapter_and_says_when(staff_client, data):

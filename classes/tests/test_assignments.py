@@ -12,7 +12,7 @@ from django.test import Client
 from accounts.tests.factories import ChildFactory, StudentFactory
 from accounts.tests.helpers import sign_in
 from classes import progress
-from classes.models import Assignment, Extension
+from classes.models import Assignment, Extension, Teacher
 from classes.tests.factories import AssignmentFactory, EnrollmentFactory, SchoolClassFactory, TeacherFactory
 from curriculum.tests.factories import ChapterFactory, QuestionFactory
 from learning.tests.helpers import answer
@@ -286,6 +286,21 @@ def test_the_cached_grid_follows_an_answer_an_extension_and_a_new_child_at_once(
     assert "Zed New" in grid_of(grid_page(world, teacher))
 
 
+def test_the_cached_heading_follows_the_class_teachers_at_once(world):
+    teacher = sign_in(Client(), world["teacher"].user)
+    assert "taught by Ms Rivera</p>" in grid_page(world, teacher)
+    assert "taught by Ms Rivera</p>" in grid_page(world, teacher)  # from the cache
+
+    world["class"].teachers.add(TeacherFactory(name="Mr Osei"))
+    assert "taught by Mr Osei and Ms Rivera</p>" in grid_page(world, teacher)
+
+    Teacher.objects.filter(name="Mr Osei").update(name="Dr Osei")
+    assert "taught by Dr Osei and Ms Rivera</p>" in grid_page(world, teacher)
+
+    world["class"].teachers.add(TeacherFactory(name="Ms Park"))
+    assert "taught by Dr Osei, Ms Park and Ms Rivera</p>" in grid_page(world, teacher)
+
+
 def test_the_cached_grid_turns_late_when_the_due_time_passes(world, clock):
     set_work(world, due_on=TODAY, created_at=NOW - datetime.timedelta(days=1))
     teacher = sign_in(Client(), world["teacher"].user)
@@ -318,9 +333,9 @@ def test_a_warm_grid_page_runs_no_grid_query(world, django_assert_max_num_querie
     set_work(world, due_on=TODAY + datetime.timedelta(days=3))
     teacher = sign_in(Client(), world["teacher"].user)
     grid_page(world, teacher)
-    # The class, the teacher check, its code, the signature, the roster, the teachers (the session and the
-    # account are cached): none of the grid's eight.
-    with django_assert_max_num_queries(7):
+    # The teacher check, the class and the signature (the session and the account are cached): none of the
+    # grid's eight, and not the teachers' list (it is in the cached part).
+    with django_assert_max_num_queries(3):
         grid_page(world, teacher)
 
 
