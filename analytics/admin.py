@@ -8,6 +8,7 @@ from django.urls import path
 
 from analytics import content
 from analytics.models import DailyAnalytics, StudentProgress, WeeklySummary
+from curriculum import catalog
 from curriculum.admin import DerivedDataAdmin
 from curriculum.models import Chapter
 from edtech import cache
@@ -118,10 +119,22 @@ class StudentProgressAdmin(DerivedDataAdmin):
             form = ChapterFilterForm(request.GET)
         chapter = form.cleaned_data["chapter"] if form.is_valid() else None
         rows, counted_at = content.counted_question_stats(chapter_id=chapter.pk if chapter else None, order=order)
+        # The chapter filter's <select> (every chapter) costs Django a template render per option: a valid
+        # choice's is rendered once per choice and catalog version (every chapter edit changes the version).
+        chapter_select = (
+            cache.get_or_render(
+                cache.chapter_select_entry(chapter.pk if chapter else None),
+                depends=catalog.version(),
+                render=lambda: str(form["chapter"]),
+            )
+            if form.is_valid()
+            else form["chapter"]
+        )
         context = {
             **self.admin_site.each_context(request),
             "title": "Content analytics: questions",
             "form": form,
+            "chapter_select": chapter_select,
             "order": order,
             "chapter": chapter,
             "headers": _column_headers(request, QUESTION_HEADERS, order),

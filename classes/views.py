@@ -94,7 +94,9 @@ def new_class(request):
 
 @approved_teacher_required
 def class_page(request, class_id):
-    school_class = _class(request, class_id)
+    school_class = progress.class_with_digests(request.user.teacher, class_id)
+    if school_class is None:
+        raise Http404("No such class.")  # as _class: never confirm another teacher's class exists
     now = timezone.now()
     # The part about the class and its children (its teachers; the grid: children × assignments, eight queries
     # and a large table; the roster under it) is rendered once a minute at most while nothing it shows

@@ -141,6 +141,11 @@ def content_chapters_rows_entry(order: str) -> Entry:
     return Entry("html_content_chapters", (order or "map",), "daily_analytics")
 
 
+def chapter_select_entry(chapter_id: str | None) -> Entry:
+    """Staff's chapter filter (a <select> of every chapter) as HTML, with this chapter chosen (None: all)."""
+    return Entry("html_chapter_select", (chapter_id or "*",), "question_content")
+
+
 def content_questions_entry(chapter_id: str | None) -> Entry:
     """Staff's content analytics per question, of one chapter (or all: None): every answer to them read."""
     return Entry("content_questions", (chapter_id or "*",), "daily_analytics")

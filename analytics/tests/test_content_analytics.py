@@ -314,6 +314,28 @@ def test_the_rendered_rows_follow_the_count_and_the_sort_order(staff_client, dat
     assert answers_30d(staff_client.get(CHAPTERS_URL, {"o": "name"}), "Decimals") == "2"
 
 
+def test_the_chapter_filter_marks_the_chosen_chapter_and_follows_an_edit_at_once(
+    staff_client, data, django_capture_on_commit_callbacks
+):
+    fractions, decimals, _ = data["chapters"]
+
+    def chosen(response) -> list[str]:
+        select = response.content.decode().split('<select name="chapter"')[1].split("</select>")[0]
+        return re.findall(r'<option value="([^"]*)" selected>', select)
+
+    assert chosen(staff_client.get(QUESTIONS_URL)) == [fractions.pk]  # the first chapter of the map
+    assert chosen(staff_client.get(QUESTIONS_URL, {"chapter": decimals.pk})) == [decimals.pk]
+    assert chosen(staff_client.get(QUESTIONS_URL, ALL)) == [""]
+    assert chosen(staff_client.get(QUESTIONS_URL, {"chapter": fractions.pk})) == [fractions.pk]  # each its own
+    bad = staff_client.get(QUESTIONS_URL, {"chapter": "no-such-chapter"})
+    assert "Select a valid choice" in bad.content.decode() and chosen(bad) == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        decimals.name = "Decimal numbers"
+        decimals.save()
+    assert ": Decimal numbers</option>" in staff_client.get(QUESTIONS_URL, {"chapter": fractions.pk}).content.decode()
+
+
 def test_the_question_page_is_counted_once_per_quarter_hour_per_chapter_and_says_when(staff_client, data):
     chapter = Chapter.objects.first()
     url = f"{QUESTIONS_URL}?chapter={chapter.pk}"

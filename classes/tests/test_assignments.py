@@ -329,13 +329,26 @@ def test_the_cached_grid_is_the_class_own_and_the_forms_carry_each_teacher_own_t
     assert all(tokens) and not tokens[0] & tokens[1]  # the roster's forms are rendered for each request
 
 
+def test_the_class_page_finds_a_class_as_every_other_class_page_does(world):
+    """progress.class_with_digests (the class page's one query) and rosters.class_of (every other page's)."""
+    from classes import rosters
+
+    mine, co_taught, other = world["class"], SchoolClassFactory(name="5C"), SchoolClassFactory(name="6A")
+    co_taught.teachers.add(world["teacher"])
+    for school_class in (mine, co_taught, other):
+        found = progress.class_with_digests(world["teacher"], school_class.pk)
+        assert found == rosters.class_of(world["teacher"], school_class.pk)
+        assert (found is None) is (school_class == other)
+    assert progress.class_with_digests(world["teacher"], other.pk + 1000) is None
+
+
 def test_a_warm_grid_page_runs_no_grid_query(world, django_assert_max_num_queries):
     set_work(world, due_on=TODAY + datetime.timedelta(days=3))
     teacher = sign_in(Client(), world["teacher"].user)
     grid_page(world, teacher)
-    # The teacher check, the class and the signature (the session and the account are cached): none of the
+    # The teacher check, and the class with its signature (the session and the account are cached): none of the
     # grid's eight, and not the teachers' list (it is in the cached part).
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(2):
         grid_page(world, teacher)
 
 
