@@ -688,7 +688,7 @@ ELSEWHERE: tuple[Elsewhere, ...] = (
         "profiles it has, its flags), for 2 hours at most. Rendered page parts showing the same data: a child's "
         "chapter map, dashboard numbers and chapter pages (which questions they got right; 15 minutes), a "
         "class's progress grid and roster for its teachers (children's names and usernames, statuses, mastery "
-        "bands, the needs-help reason; 5 minutes).",
+        "bands, the needs-help reason, and the class's teachers' names; 5 minutes).",
         "Fast pages.",
         "nobody (pages show what the database shows)",
         "at most 6 hours; erasing a child drops theirs, their classes' grids and the leaderboard at once; a "
