@@ -100,7 +100,7 @@ class StudentProgressAdmin(DerivedDataAdmin):
             **self.admin_site.each_context(request),
             "title": "Content analytics: chapters",
             "headers": _column_headers(request, CHAPTER_HEADERS, order),
-            "rows": rows,
+            "rows": rows,  # what rows_html shows, as data (the tests read it)
             "rows_html": rows_html,
             "counted_at": counted_at,
             "calibration": content.calibration(),

@@ -120,8 +120,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 3)
     # Parameters bound by the server, so that psycopg prepares a statement on a connection after its 5th
     # run and PostgreSQL plans it once, not on every request (the class page's query takes 1.4 ms to plan
-    # and 2 ms to run on the bench's data). Measured with `make bench`'s pages, 2 rounds each: +5 to +17% requests/s
-    # on the pages that query (bench/ANALYSIS.md). No connection pooler in transaction mode sits between
+    # and 2 ms to run on the bench's data). Measured on `make bench`'s pages, 2 rounds each: +4 to +17%
+    # requests/s on the pages that query (bench/ANALYSIS.md). No pooler in transaction mode may sit between
     # (Django's own pool keeps each connection, with its prepared statements, to one process).
     DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
     DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 5)
