@@ -109,11 +109,13 @@ def main(out: Path) -> None:
     generate = (out / "generate.txt").read_text().strip() if (out / "generate.txt").exists() else "(reused)"
     bare_rps = rps_of(runs["bare_site"]) if "bare_site" in runs else None
     rounds = max((run["rounds"] for run in runs.values()), default=1)
+    # When the last page was measured (the report may be written again later from the same files).
+    measured_at = datetime.datetime.fromtimestamp((out / "wrk.jsonl").stat().st_mtime, datetime.UTC)
 
     lines = [
         "# Benchmarks",
         "",
-        f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC by `make bench` (bench/run.sh).",
+        f"Measured {measured_at:%Y-%m-%d %H:%M} UTC by `make bench` (bench/run.sh).",
         "",
         f"- Machine: {machine()}.",
         f"- Server: gunicorn, {os.environ.get('WEB_CONCURRENCY')} workers × {os.environ.get('GUNICORN_THREADS')}"
