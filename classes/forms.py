@@ -66,7 +66,10 @@ class JoinClassForm(forms.Form):
 
 
 class InviteTeacherForm(forms.Form):
-    email = forms.EmailField(max_length=255, label="The other teacher's e-mail")
+    # The field is in the class page's cached part; its form (with the teacher's CSRF token) is outside it.
+    email = forms.EmailField(
+        max_length=255, label="The other teacher's e-mail", widget=forms.EmailInput(attrs={"form": "invite-form"})
+    )
 
     def clean_email(self):
         return clean_deliverable_email(self.cleaned_data["email"])

@@ -16,10 +16,10 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import formats, timezone
 
-from accounts.models import Student
+from accounts.models import Student, User
 from analytics import rules
 from analytics.models import StudentProgress
-from classes.models import Assignment, AssignmentChapter, Enrollment, Extension, SchoolClass, Teacher, due_at
+from classes.models import Assignment, AssignmentChapter, Enrollment, Extension, SchoolClass, due_at
 from curriculum.models import Chapter, Question, QuizSubmission
 from edtech import cache
 
@@ -236,7 +236,8 @@ def grid(school_class: SchoolClass, *, now: datetime.datetime | None = None) -> 
 # The class row and, beside it, everything its page's cached part shows, in digests (one query): the
 # class's teachers, its children (their enrollment, name, username and cache version, which every write of
 # their numbers and name changes), the assignments, their chapters and the chapters' sizes, the extensions.
-# The class is found only if the teacher teaches it, as rosters.class_of finds it.
+# The class is found only if the account is a teacher of it, as rosters.class_of finds it, and approved (the
+# condition of Teacher.is_approved, which approved_teacher_required checks on every other teacher's page).
 _DIGESTS = ("teachers_digest", "children_digest", "assignments_digest", "chapters_digest", "extensions_digest")
 _CLASS_WITH_DIGESTS_SQL = """
     SELECT sc.*,
@@ -262,14 +263,16 @@ _CLASS_WITH_DIGESTS_SQL = """
         WHERE a.school_class_id = sc.id) AS extensions_digest
     FROM classes_class sc
     WHERE sc.id = %(class)s AND EXISTS (
-      SELECT 1 FROM classes_classteacher link WHERE link.school_class_id = sc.id AND link.teacher_id = %(teacher)s)
+      SELECT 1 FROM classes_classteacher link JOIN classes_teacher viewer ON viewer.id = link.teacher_id
+       WHERE link.school_class_id = sc.id AND viewer.user_id = %(user)s AND viewer.approved_at IS NOT NULL)
 """
 
 
-def class_with_digests(teacher: Teacher, class_id: int) -> SchoolClass | None:
-    """The teacher's class (None when they do not teach it: callers answer 404) with the digests that
-    grid_signature needs, in one query: the class page's only query after the teacher's own."""
-    found = list(SchoolClass.objects.raw(_CLASS_WITH_DIGESTS_SQL, {"class": class_id, "teacher": teacher.pk}))
+def class_with_digests(user: User, class_id: int) -> SchoolClass | None:
+    """The class, if this account is an approved teacher of it (else None: the caller answers 404, or the
+    waiting page to a teacher not yet approved), with the digests that grid_signature needs: the class page's
+    one query (it checks the approval too, so that the page reads no teacher row)."""
+    found = list(SchoolClass.objects.raw(_CLASS_WITH_DIGESTS_SQL, {"class": class_id, "user": user.pk}))
     return found[0] if found else None
 
 

@@ -32,9 +32,8 @@ from edtech import cache
 logger = logging.getLogger(__name__)
 
 
-def approved_teacher_required(view):
-    """Teachers' pages: signed in as a teacher whom staff approved (others: 403; an unapproved teacher is told
-    they are waiting for approval)."""
+def teacher_required(view):
+    """Signed in as a teacher (others: 403), approved or not: the view checks the approval itself."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -42,11 +41,27 @@ def approved_teacher_required(view):
             return redirect_to_login(request.get_full_path())
         if request.user.role != "teacher":
             raise PermissionDenied("This page is for teachers.")
-        if not request.user.teacher.is_approved:
-            return render(request, "classes/waiting.html", status=403)
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def approved_teacher_required(view):
+    """Teachers' pages: signed in as a teacher whom staff approved (others: 403; an unapproved teacher is told
+    they are waiting for approval)."""
+
+    @teacher_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.teacher.is_approved:
+            return _waiting(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _waiting(request):
+    return render(request, "classes/waiting.html", status=403)
 
 
 def _class(request, class_id):
@@ -92,34 +107,35 @@ def new_class(request):
     return render(request, "classes/new.html", {"nav": "classes", "form": form}, status=status)
 
 
-@approved_teacher_required
+@teacher_required
 def class_page(request, class_id):
-    school_class = progress.class_with_digests(request.user.teacher, class_id)
+    # The class only if this teacher is approved and teaches it: the page's one query checks both.
+    school_class = progress.class_with_digests(request.user, class_id)
     if school_class is None:
+        if not request.user.teacher.is_approved:
+            return _waiting(request)
         raise Http404("No such class.")  # as _class: never confirm another teacher's class exists
     now = timezone.now()
     # The part about the class and its children (its teachers; the grid: children × assignments, eight queries
-    # and a large table; the roster under it) is rendered once a minute at most while nothing it shows
-    # changes (progress.grid_signature); never the page around it (its forms carry the teacher's CSRF token).
+    # and a large table; the roster under it; the class code and the co-teacher invitation) is rendered once a
+    # minute at most while nothing it shows changes (progress.grid_signature); never the page around it: its
+    # forms, which the cached part's buttons and field belong to, carry the teacher's CSRF token.
+    code = rosters.live_code(school_class)
     children_html = cache.get_or_render(
         cache.class_grid_entry(school_class.pk),
-        depends=progress.grid_signature(school_class, now),
+        depends=[*progress.grid_signature(school_class, now), code, school_class.code_expires_at],
         render=lambda: render_to_string(
             "classes/_children.html",
             {
                 "school_class": school_class,
                 "teachers": school_class.teachers.order_by("name", "id"),
                 "grid": progress.grid(school_class, now=now),
+                "code": code,
+                "invite_form": InviteTeacherForm(),
             },
         ),
     )
-    context = {
-        "nav": "classes",
-        "school_class": school_class,
-        "code": rosters.live_code(school_class),
-        "children_html": children_html,
-        "invite_form": InviteTeacherForm(),
-    }
+    context = {"nav": "classes", "school_class": school_class, "children_html": children_html}
     return render(request, "classes/class.html", context)
 
 

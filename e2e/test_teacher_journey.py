@@ -104,6 +104,15 @@ def test_a_teacher_makes_a_class_of_five_and_a_child_answers_their_assignment(ne
     roster.locator("li", has_text="Esa R.").get_by_role("button", name="Remove from the class").click()
     expect(page.locator(".roster")).not_to_contain_text("Esa R.")
     expect(page.locator(".roster li")).to_have_count(4)
+
+    # The code's button and the invitation's field are in the cached part too, and belong to the page's forms.
+    old_code = page.locator("#class-code").inner_text()
+    page.get_by_role("button", name="Make a new code").click()
+    expect(page.locator(".messages")).to_contain_text("New class code")
+    expect(page.locator("#class-code")).not_to_have_text(old_code)
+    page.get_by_label("The other teacher's e-mail").fill("not-an-address")
+    page.get_by_role("button", name="Invite a co-teacher").click()
+    expect(page.locator(".messages")).to_contain_text("valid email address")
     page.locator(".roster li", has_text="Ada L.").get_by_role("button", name="New passphrase").click()
     expect(page.locator(".login-card")).to_have_count(1)
     expect(page.locator(".login-card .login-username")).to_have_text(username)

@@ -330,25 +330,41 @@ def test_the_cached_grid_is_the_class_own_and_the_forms_carry_each_teacher_own_t
 
 
 def test_the_class_page_finds_a_class_as_every_other_class_page_does(world):
-    """progress.class_with_digests (the class page's one query) and rosters.class_of (every other page's)."""
+    """progress.class_with_digests (the class page's one query) finds what rosters.class_of (every other page's)
+    finds, for an approved teacher only (approved_teacher_required's condition)."""
     from classes import rosters
 
     mine, co_taught, other = world["class"], SchoolClassFactory(name="5C"), SchoolClassFactory(name="6A")
     co_taught.teachers.add(world["teacher"])
+    user = world["teacher"].user
     for school_class in (mine, co_taught, other):
-        found = progress.class_with_digests(world["teacher"], school_class.pk)
+        found = progress.class_with_digests(user, school_class.pk)
         assert found == rosters.class_of(world["teacher"], school_class.pk)
         assert (found is None) is (school_class == other)
-    assert progress.class_with_digests(world["teacher"], other.pk + 1000) is None
+    assert progress.class_with_digests(user, other.pk + 1000) is None
+
+    Teacher.objects.filter(pk=world["teacher"].pk).update(approved_at=None)
+    assert progress.class_with_digests(user, mine.pk) is None
+    assert progress.class_with_digests(other.teachers.get().user, mine.pk) is None
+
+
+def test_the_class_page_refuses_a_teacher_at_once_when_their_approval_is_withdrawn(world):
+    teacher = sign_in(Client(), world["teacher"].user)
+    assert teacher.get(f"/classes/{world['class'].pk}/").status_code == 200
+
+    Teacher.objects.filter(pk=world["teacher"].pk).update(approved_at=None)
+    response = teacher.get(f"/classes/{world['class'].pk}/")
+    assert response.status_code == 403 and "waiting for approval" in response.text.lower()
+    assert "Ana" not in response.text
 
 
 def test_a_warm_grid_page_runs_no_grid_query(world, django_assert_max_num_queries):
     set_work(world, due_on=TODAY + datetime.timedelta(days=3))
     teacher = sign_in(Client(), world["teacher"].user)
     grid_page(world, teacher)
-    # The teacher check, and the class with its signature (the session and the account are cached): none of the
-    # grid's eight, and not the teachers' list (it is in the cached part).
-    with django_assert_max_num_queries(2):
+    # The class with its signature, which checks the teacher's approval too (the session and the account are
+    # cached): not the teacher's row, none of the grid's eight, not the teachers' list (it is in the cached part).
+    with django_assert_max_num_queries(1):
         grid_page(world, teacher)
 
 
