@@ -101,6 +101,7 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    from edtech.db_pool import check_connection as _pooled_connection_check
     # Django's built-in psycopg 3 pool carries the seed's 20-connection pool.
     # The timeout is short (well under gunicorn's worker timeout) so that a
     # database outage becomes a 503 page instead of killed workers.
@@ -112,9 +113,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # After an outage, give up a reconnection attempt after a few seconds so the next
         # request starts a fresh one, instead of waiting out the pool's growing back-off.
         "reconnect_timeout": env.float("DB_POOL_RECONNECT_TIMEOUT", default=5.0),
+        # Check a pooled connection before handing it out: connections broken by a database restart
+        # would otherwise fail one request each after the database is back. The round trip only for a
+        # connection with something to read, the server's goodbye (edtech.db_pool).
+        "check": _pooled_connection_check,
     }
-    # Check a pooled connection before handing it out: connections broken by a database
-    # restart would otherwise fail one request each after the database is back.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # A dead server must fail fast too, not hang on connect.
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 3)
