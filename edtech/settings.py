@@ -102,6 +102,7 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     from edtech.db_pool import check_connection as _pooled_connection_check
+
     # Django's built-in psycopg 3 pool carries the seed's 20-connection pool.
     # The timeout is short (well under gunicorn's worker timeout) so that a
     # database outage becomes a 503 page instead of killed workers.
