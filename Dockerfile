@@ -41,5 +41,5 @@ USER app
 EXPOSE 8000
 
 # Bind address, workers, threads and timeouts are in gunicorn.conf.py
-# (PORT, WEB_CONCURRENCY, GUNICORN_THREADS).
+# (PORT, WEB_CONCURRENCY, GUNICORN_THREADS, GUNICORN_WORKER_CONNECTIONS).
 CMD ["gunicorn", "--config", "gunicorn.conf.py", "edtech.wsgi:application"]

@@ -5,6 +5,7 @@ HOST              the address to listen on (default 127.0.0.1: only nginx, on th
 PORT              the port to listen on (default 8000)
 WEB_CONCURRENCY   worker processes (default 2; 2 × 4 threads measured best on 2 cores: BENCHMARKS.md)
 GUNICORN_THREADS  threads per worker (default 4)
+GUNICORN_WORKER_CONNECTIONS  connections one worker holds at once (default 4 × GUNICORN_THREADS)
 LOG_LEVEL         gunicorn's own log level, as for Django (default INFO)
 """
 
@@ -14,6 +15,13 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread"
+# A worker that holds this many connections accepts no more until one closes; the next waits in the listen
+# backlog for the first worker with room. Without a cap, whichever worker wakes first takes each new
+# connection, and one may hold twice the other's: its requests wait twice as long. Idle connections never
+# fill a worker: from worker_connections − threads kept-alive ones on, gunicorn closes each connection after
+# its response (gthread's max_keepalived). Measured under `make bench` (32 connections, 2 × 4), default cap
+# (1,000) against this one: the class page's p95 237 → 139 ms and 253 → 185 ms in two pairs of runs.
+worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", str(4 * threads)))
 
 # Each worker imports the application itself, so each opens its own database
 # pool after the fork: psycopg pools (connections and their threads) must never

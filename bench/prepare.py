@@ -50,8 +50,10 @@ def session_for(user: User, *, second_factor: bool = False) -> str:
 
 
 def cookie(session_key: str, csrf: str = "") -> str:
-    value = f"{settings.SESSION_COOKIE_NAME}={session_key}"
-    return f"{value}; {settings.CSRF_COOKIE_NAME}={csrf}" if csrf else value
+    """The cookies of a browser that has been on the site: its session, and the CSRF cookie Django set on its
+    first page with a form (else every page with a form, the logout button in the header, would make and set a
+    new one; the peer's requests carry theirs too)."""
+    return f"{settings.SESSION_COOKIE_NAME}={session_key}; {settings.CSRF_COOKIE_NAME}={csrf or _get_new_csrf_string()}"
 
 
 def lua(name: str, requests: list[dict], out: Path) -> None:

@@ -119,7 +119,8 @@ def main(out: Path) -> None:
         "",
         f"- Machine: {machine()}.",
         f"- Server: gunicorn, {os.environ.get('WEB_CONCURRENCY')} workers × {os.environ.get('GUNICORN_THREADS')}"
-        f" threads, DEBUG off, database pool max {os.environ.get('DB_POOL_MAX_SIZE')}; Redis cache.",
+        f" threads ({os.environ.get('GUNICORN_WORKER_CONNECTIONS')} connections per worker), DEBUG off,"
+        f" database pool max {os.environ.get('DB_POOL_MAX_SIZE')}; Redis cache.",
         f"- Load: wrk, 2 threads, {os.environ.get('BENCH_CONNECTIONS', '32')} connections,"
         f" {os.environ.get('BENCH_DURATION', '10s')} per page and round, {rounds} interleaved rounds (every page"
         " once per round; each row is the page's median round by requests/s, errors summed over the rounds),"

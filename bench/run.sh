@@ -21,6 +21,7 @@ ROUNDS=${BENCH_ROUNDS:-3}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 export WEB_CONCURRENCY=${WEB_CONCURRENCY:-2}
 export GUNICORN_THREADS=${GUNICORN_THREADS:-4}
+export GUNICORN_WORKER_CONNECTIONS=${GUNICORN_WORKER_CONNECTIONS:-$((4 * GUNICORN_THREADS))}
 export DB_POOL_MAX_SIZE=${DB_POOL_MAX_SIZE:-20}
 OUT=${BENCH_OUT:-test-artifacts/bench}
 PAGES=${BENCH_PAGES:-"bare floor dashboard chapter_map chapter question answering leaderboard parent_child content_analytics class_grid"}

@@ -16,6 +16,7 @@ tmp=()
 [ -d /dev/shm ] && tmp=(--worker-tmp-dir /dev/shm)
 exec "$PEER_WORK/venv/bin/python" -W ignore "$PEER_WORK/venv/bin/gunicorn" \
     --bind "127.0.0.1:$PORT" --workers "${WEB_CONCURRENCY:-2}" --threads "${GUNICORN_THREADS:-4}" \
-    --worker-class gthread --keep-alive 5 --timeout 30 --graceful-timeout 20 "${tmp[@]}" \
+    --worker-class gthread \
+    --worker-connections "${GUNICORN_WORKER_CONNECTIONS:-$((4 * ${GUNICORN_THREADS:-4}))}" --keep-alive 5 --timeout 30 --graceful-timeout 20 "${tmp[@]}" \
     --error-logfile - --log-level "${LOG_LEVEL:-warning}" \
     django.core.wsgi:get_wsgi_application\(\)
