@@ -92,6 +92,7 @@ class StudentProgressAdmin(DerivedDataAdmin):
         rows_html = cache.get_or_render(
             cache.content_chapters_rows_entry(order),
             depends=[counted_at, order],
+            shared=True,  # staff's requests find a new count at the same moment: one renders it
             render=lambda: render_to_string(
                 "admin/analytics/includes/chapter_rows.html", {"rows": rows, "columns": len(CHAPTER_HEADERS)}
             ),

@@ -124,6 +124,7 @@ def class_page(request, class_id):
     children_html = cache.get_or_render(
         cache.class_grid_entry(school_class.pk),
         depends=[*progress.grid_signature(school_class, now), code, school_class.code_expires_at],
+        shared=True,  # one render when the minute turns, not one per teacher's request in flight
         render=lambda: render_to_string(
             "classes/_children.html",
             {

@@ -275,17 +275,65 @@ def _count_of(value: Any) -> dict[str, Any] | None:
     return None
 
 
-def get_or_render(entry: Entry, depends: object, render: Callable[[], str]) -> SafeString:
+# A part many requests read at once (get_or_render(shared=True)): when it is stale, one request renders it
+# while the others wait for it, up to RENDER_WAIT_SECONDS (then they render it themselves); a renderer that
+# died leaves its lock for RENDER_LOCK_SECONDS at most.
+RENDER_LOCK_SECONDS = 10
+RENDER_WAIT_SECONDS = 2.0
+RENDER_POLL_SECONDS = 0.02
+
+
+def get_or_render(entry: Entry, depends: object, render: Callable[[], str], *, shared: bool = False) -> SafeString:
     """A rendered page part, cached under its entry (a student's versioned entry, a class's grid, staff's
     table), valid while `depends` (what else the part shows: the catalog, their classes' assignments, the
-    count …) is the same; else render() again and keep that. Safe to print: render() is one of our templates."""
-    digest = hashlib.blake2b(json.dumps(depends, cls=_Encoder).encode(), digest_size=16).hexdigest()
-    cached = get(entry)
-    html = cached.get("html") if isinstance(cached, dict) and cached.get("depends") == digest else None
-    if not isinstance(html, str):
-        html = render()
-        set(entry, {"depends": digest, "html": html})
+    count …) is the same; else render() again and keep that. Safe to print: render() is one of our templates.
+
+    shared: a part that many requests read at once (a class's grid, which every minute makes stale for all
+    its teachers' requests at the same moment; staff's tables): rendered again by one request at a time."""
+    digest = depends_digest(depends)
+    html = _html_of(get(entry), digest)
+    if html is None:
+        html = _render_once(entry, digest, render) if shared else _render_and_keep(entry, digest, render)
     return mark_safe(html)  # noqa: S308 - our own templates' output (the entry is ours: JSON, never pickled)
+
+
+def depends_digest(depends: object) -> str:
+    return hashlib.blake2b(json.dumps(depends, cls=_Encoder).encode(), digest_size=16).hexdigest()
+
+
+def render_lock_key(entry: Entry, digest: str) -> str:
+    """Held by the one request rendering a shared part at these depends."""
+    return f"{entry.key}:rendering:{digest}"
+
+
+def _html_of(cached: Any, digest: str) -> str | None:
+    html = cached.get("html") if isinstance(cached, dict) and cached.get("depends") == digest else None
+    return html if isinstance(html, str) else None
+
+
+def _render_and_keep(entry: Entry, digest: str, render: Callable[[], str]) -> str:
+    html = render()
+    set(entry, {"depends": digest, "html": html})
+    return html
+
+
+def _render_once(entry: Entry, digest: str, render: Callable[[], str]) -> str:
+    lock = render_lock_key(entry, digest)
+    taken = cache.add(lock, "1", RENDER_LOCK_SECONDS)
+    if taken is None:  # Redis is down: nothing to share the part through
+        return render()
+    if taken:
+        try:
+            return _render_and_keep(entry, digest, render)
+        finally:
+            cache.delete(lock)
+    deadline = time.monotonic() + RENDER_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(RENDER_POLL_SECONDS)
+        html = _html_of(get(entry), digest)
+        if html is not None:
+            return html
+    return _render_and_keep(entry, digest, render)  # the request rendering it is slow or gone
 
 
 def forget_student(student_id: int, version: int, *, erased: bool = False) -> None:

@@ -47,3 +47,20 @@ def run_together(*jobs):
     if errors:
         raise ExceptionGroup(f"{len(errors)} of {len(jobs)} threads failed", errors)
     return results
+
+
+def at_once(threads: int, call) -> list:
+    """call() in this many threads, started together (no database connection of their own): their results."""
+    results: list = [None] * threads
+    start = threading.Barrier(threads)
+
+    def run(index: int) -> None:
+        start.wait(timeout=TIMEOUT)
+        results[index] = call()
+
+    workers = [threading.Thread(target=run, args=(n,)) for n in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=2 * TIMEOUT)
+    return results

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.test import override_settings
 
 from edtech import cache, redis_breaker
+from edtech.tests.concurrency import at_once
 
 ENTRY = cache.content_chapters_entry()
 
@@ -29,22 +30,6 @@ class Counter:
             run = self.runs
         time.sleep(self.seconds)
         return {"rows": [run]}
-
-
-def at_once(threads: int, call) -> list:
-    results: list = [None] * threads
-    start = threading.Barrier(threads)
-
-    def run(index: int) -> None:
-        start.wait()
-        results[index] = call()
-
-    workers = [threading.Thread(target=run, args=(n,)) for n in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return results
 
 
 def test_many_requests_for_a_missing_count_count_it_once_and_all_get_it():
