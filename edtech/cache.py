@@ -327,13 +327,12 @@ def _render_once(entry: Entry, digest: str, render: Callable[[], str]) -> str:
             return _render_and_keep(entry, digest, render)
         finally:
             cache.delete(lock)
+    # Wait while the lock is held (a small key to ask about, not the part itself), then read the part once.
     deadline = time.monotonic() + RENDER_WAIT_SECONDS
-    while time.monotonic() < deadline:
+    while cache.has_key(lock) and time.monotonic() < deadline:
         time.sleep(RENDER_POLL_SECONDS)
-        html = _html_of(get(entry), digest)
-        if html is not None:
-            return html
-    return _render_and_keep(entry, digest, render)  # the request rendering it is slow or gone
+    html = _html_of(get(entry), digest)
+    return html if html is not None else _render_and_keep(entry, digest, render)  # its renderer failed or is slow
 
 
 def forget_student(student_id: int, version: int, *, erased: bool = False) -> None:
