@@ -21,7 +21,14 @@ ROUNDS=${BENCH_ROUNDS:-3}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
 export WEB_CONCURRENCY=${WEB_CONCURRENCY:-2}
 export GUNICORN_THREADS=${GUNICORN_THREADS:-4}
-export GUNICORN_WORKER_CONNECTIONS=${GUNICORN_WORKER_CONNECTIONS:-$((4 * GUNICORN_THREADS))}
+# gunicorn.conf.py's cap (4 × threads per worker), or more when wrk opens more connections than that allows in
+# all: a connection left in the listen backlog waits out wrk's 2 s timeout and drops out of the latencies.
+per_worker=$(( (CONNECTIONS + WEB_CONCURRENCY - 1) / WEB_CONCURRENCY ))
+export GUNICORN_WORKER_CONNECTIONS=${GUNICORN_WORKER_CONNECTIONS:-$(( 4 * GUNICORN_THREADS > per_worker ? 4 * GUNICORN_THREADS : per_worker ))}
+if (( GUNICORN_WORKER_CONNECTIONS * WEB_CONCURRENCY < CONNECTIONS )); then
+    echo "bench: $CONNECTIONS connections do not fit in $WEB_CONCURRENCY × GUNICORN_WORKER_CONNECTIONS=$GUNICORN_WORKER_CONNECTIONS" >&2
+    exit 2
+fi
 export DB_POOL_MAX_SIZE=${DB_POOL_MAX_SIZE:-20}
 OUT=${BENCH_OUT:-test-artifacts/bench}
 PAGES=${BENCH_PAGES:-"bare floor dashboard chapter_map chapter question answering leaderboard parent_child content_analytics class_grid"}
