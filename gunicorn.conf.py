@@ -19,8 +19,9 @@ worker_class = "gthread"
 # backlog for the first worker with room. Without a cap, whichever worker wakes first takes each new
 # connection, and one may hold twice the other's: its requests wait twice as long. Idle connections never
 # fill a worker: from worker_connections − threads kept-alive ones on, gunicorn closes each connection after
-# its response (gthread's max_keepalived). Measured under `make bench` (32 connections, 2 × 4), default cap
-# (1,000) against this one: the class page's p95 237 → 139 ms and 253 → 185 ms in two pairs of runs.
+# its response (gthread's max_keepalived). Measured with bench/run.sh (one round of the class page, 32
+# connections, 2 × 4), gunicorn's default cap (1,000) against this one: p95 237 → 139 ms and 253 → 185 ms in
+# two pairs of runs.
 worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", str(4 * threads)))
 
 # Each worker imports the application itself, so each opens its own database
